@@ -1,0 +1,38 @@
+# The two commands: `make dev` (install, build, start a dev chain) and `make test` (install,
+# build, run every test). Everything else is a convenience.
+PRESET ?= release
+BUILD_DIR := $(if $(filter release,$(PRESET)),build,build-$(PRESET))
+CTEST_ARGS ?=
+
+.PHONY: setup configure build test dev bench asan fuzz format clean
+
+setup:
+	@bash scripts/setup.sh
+
+configure: setup
+	@test -f $(BUILD_DIR)/build.ninja || cmake --preset $(PRESET) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD_DIR)
+
+test: build
+	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j2 $(CTEST_ARGS)
+
+dev: build
+	@$(BUILD_DIR)/bin/phalanx-node --dev
+
+bench: build
+	@bash scripts/bench.sh $(BUILD_DIR)
+
+asan:
+	@$(MAKE) test PRESET=asan CTEST_ARGS="-L unit"
+
+fuzz: setup
+	@test -f build-fuzz/build.ninja || cmake --preset fuzz >/dev/null
+	@cmake --build build-fuzz
+
+format:
+	@find modules apps test bench -name '*.cc' -o -name '*.h' | xargs clang-format-14 -i
+
+clean:
+	rm -rf build build-debug build-asan build-fuzz
