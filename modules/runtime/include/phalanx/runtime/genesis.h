@@ -1,0 +1,46 @@
+// Chain specs and genesis. A chain spec is a JSON document (`phalanx-node build-spec --dev`)
+// naming the chain, its initial balances, validators and runtime parameters.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "phalanx/runtime/overlay.h"
+#include "phalanx/runtime/params.h"
+#include "phalanx/types/consensus_types.h"
+
+namespace phalanx::runtime {
+
+struct GenesisAccount {
+  types::AccountId id{};
+  Balance free = 0;
+};
+
+struct ChainSpec {
+  std::string name;
+  std::string id;
+  std::string chain_type;  // "development", "local", "live"
+  uint64_t genesis_time_ms = 0;
+  std::vector<GenesisAccount> balances;
+  types::ValidatorSet validators;
+  Params params;
+  bool allow_simulated_tee = false;
+
+  // The dev chain: alice is the only validator; alice..ferdie hold 1,000,000 PHX each, and
+  // `extra_accounts` deterministic load-test accounts (BenchAccount(i)) hold 1,000 PHX each.
+  static ChainSpec Dev(size_t extra_accounts = 0);
+  static Result<ChainSpec> FromJson(std::string_view text);
+  nlohmann::json ToJson() const;
+  nlohmann::json Properties() const;  // ss58Format, tokenDecimals, tokenSymbol
+};
+
+// Deterministic, publicly known keys for load tests on dev chains: seed = BLAKE2b-256(
+// "phalanx/bench-account/" || decimal i). Never fund these on a real chain.
+crypto::SigningKey BenchAccount(uint64_t index);
+
+// The genesis state (version 0) as sorted changes.
+Result<std::vector<std::pair<Bytes, std::optional<Bytes>>>> BuildGenesisState(const ChainSpec& spec);
+
+}  // namespace phalanx::runtime
