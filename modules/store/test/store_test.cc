@@ -188,7 +188,8 @@ TYPED_TEST(KvStoreTest, ConcurrentReadersNeverSeeHalfABatch) {
       }
     });
   }
-  for (int i = 0; i < 2000; ++i) {
+  // Write until the readers have overlapped with many batches (threads may start late).
+  for (int i = 0; i < 2000 || (reads.load() < 1000 && i < 10'000'000); ++i) {
     WriteBatch batch;
     batch.Put(Column::kFlatState, AsBytes("a"), AsBytes(std::to_string(i)));
     batch.Put(Column::kFlatState, AsBytes("b"), AsBytes(std::to_string(i)));
