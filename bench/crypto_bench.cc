@@ -18,7 +18,8 @@ namespace crypto = phalanx::crypto;
 
 constexpr double kMinSeconds = 1.0;
 
-// Runs `round` (which does `ops_per_round` operations) until kMinSeconds have passed; returns ops/s.
+// Runs `round` (which does `ops_per_round` operations) until kMinSeconds have passed; returns
+// ops/s.
 template <typename F>
 double Rate(size_t ops_per_round, F&& round) {
   round();  // warm up (thread pool, caches)
@@ -47,15 +48,19 @@ int main() {
   crypto::SigningKey key = crypto::SigningKey::Generate();
   Bytes msg(128, 0x5a);  // about the size of a signed transaction payload
 
-  Print("ed25519_sign", Rate(100, [&] {
-          for (int i = 0; i < 100; ++i) g_sink = key.Sign(msg)[0];
-        }),
+  Print("ed25519_sign",
+        Rate(100,
+             [&] {
+               for (int i = 0; i < 100; ++i) g_sink = key.Sign(msg)[0];
+             }),
         "sig/s");
 
   crypto::Signature sig = key.Sign(msg);
-  Print("ed25519_verify", Rate(100, [&] {
-          for (int i = 0; i < 100; ++i) g_sink = crypto::Verify(key.public_key(), msg, sig);
-        }),
+  Print("ed25519_verify",
+        Rate(100,
+             [&] {
+               for (int i = 0; i < 100; ++i) g_sink = crypto::Verify(key.public_key(), msg, sig);
+             }),
         "sig/s");
 
   constexpr size_t kBatch = 4096;
@@ -74,9 +79,11 @@ int main() {
   Print("blake2b_256", big_rate * static_cast<double>(big.size()) / 1e6, "MB/s");
 
   Bytes node(64, 0x11);  // a Merkle node: two child hashes
-  Print("blake2b_256_64b", Rate(1000, [&] {
-          for (int i = 0; i < 1000; ++i) g_sink = crypto::Blake2b256(node)[0];
-        }),
+  Print("blake2b_256_64b",
+        Rate(1000,
+             [&] {
+               for (int i = 0; i < 1000; ++i) g_sink = crypto::Blake2b256(node)[0];
+             }),
         "hash/s");
   return 0;
 }
