@@ -214,6 +214,10 @@ Status ParseCipher(const Json& root, KeyFile& file) {
 
 }  // namespace
 
+DecryptedKey::~DecryptedKey() {
+  if (!mnemonic.empty()) sodium_memzero(mnemonic.data(), mnemonic.size());
+}
+
 Result<std::string> EncryptKeystore(const std::string& name, const SigningKey& key,
                                     std::string_view mnemonic_or_empty, std::string_view password,
                                     const KdfParams& kdf) {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "phalanx/base/bytes.h"
 #include "phalanx/base/result.h"
@@ -52,6 +53,11 @@ struct KeyFile {
 struct DecryptedKey {
   SigningKey key;
   std::string mnemonic;  // empty when the file holds only the seed
+
+  DecryptedKey(SigningKey k, std::string m) : key(std::move(k)), mnemonic(std::move(m)) {}
+  DecryptedKey(const DecryptedKey&) = default;
+  DecryptedKey& operator=(const DecryptedKey&) = default;
+  ~DecryptedKey();  // wipes the mnemonic (the key wipes itself)
 };
 
 // Encrypts `key` (and `mnemonic_or_empty`, which must then be a valid BIP39 phrase) under
