@@ -1,0 +1,217 @@
+// Encoding and decoding of tree nodes and records. Decoding is strict (exact length, consistent
+// bitmaps) so that a corrupted database is reported rather than misread.
+#include "node.h"
+
+#include <bit>
+#include <cstring>
+
+#include "phalanx/codec/decoder.h"
+#include "phalanx/codec/encoder.h"
+#include "phalanx/state/hashing.h"
+
+namespace phalanx::state {
+namespace {
+
+constexpr uint8_t kTagEmpty = 0;
+constexpr uint8_t kTagLeaf = 1;
+constexpr uint8_t kTagInternal = 2;
+
+Result<InternalNode> DecodeInternalBody(codec::Decoder& d) {
+  InternalNode node;
+  ASSIGN_OR_RETURN(node.bitmap, d.ReadU16());
+  ASSIGN_OR_RETURN(node.leaf_bitmap, d.ReadU16());
+  if (node.bitmap == 0 || (node.leaf_bitmap & ~node.bitmap) != 0) {
+    return Corruption("state tree node has inconsistent bitmaps");
+  }
+  const int count = std::popcount(node.bitmap);
+  node.present.resize(count);
+  std::array<Hash32, 16> hashes;
+  int i = 0;
+  for (uint8_t nibble = 0; nibble < 16; ++nibble) {
+    if (!((node.bitmap >> nibble) & 1)) continue;
+    Child& c = node.present[i];
+    c.kind = ((node.leaf_bitmap >> nibble) & 1) ? ChildKind::kLeaf : ChildKind::kInternal;
+    ASSIGN_OR_RETURN(c.hash, d.ReadFixed<32>());
+    if (c.kind == ChildKind::kLeaf) {
+      ASSIGN_OR_RETURN(c.key_hash, d.ReadFixed<32>());
+    }
+    ASSIGN_OR_RETURN(c.version, d.ReadU64());
+    hashes[i++] = c.hash;
+  }
+  node.hash = InternalHash(node.bitmap, std::span<const Hash32>(hashes.data(), count));
+  return node;
+}
+
+}  // namespace
+
+InternalNode InternalNode::FromChildren(const Children& children) {
+  InternalNode node;
+  std::array<Hash32, 16> hashes;
+  node.present.reserve(16);
+  for (uint8_t nibble = 0; nibble < 16; ++nibble) {
+    const Child& c = children[nibble];
+    if (c.kind == ChildKind::kNone) continue;
+    node.bitmap |= uint16_t{1} << nibble;
+    if (c.kind == ChildKind::kLeaf) node.leaf_bitmap |= uint16_t{1} << nibble;
+    hashes[node.present.size()] = c.hash;
+    node.present.push_back(c);
+  }
+  node.present.shrink_to_fit();
+  node.hash =
+      InternalHash(node.bitmap, std::span<const Hash32>(hashes.data(), node.present.size()));
+  return node;
+}
+
+Child InternalNode::At(uint8_t nibble) const {
+  if (!((bitmap >> nibble) & 1)) return Child{};
+  const uint16_t below = bitmap & ((uint16_t{1} << nibble) - 1);
+  return present[std::popcount(below)];
+}
+
+void InternalNode::Expand(Children& out) const {
+  size_t i = 0;
+  for (uint8_t nibble = 0; nibble < 16; ++nibble) {
+    out[nibble] = ((bitmap >> nibble) & 1) ? present[i++] : Child{};
+  }
+}
+
+NodeKey NodeKey::Make(uint64_t version, size_t depth, const Hash32& path_source) {
+  NodeKey k;
+  k.version = version;
+  k.depth = static_cast<uint8_t>(depth);
+  std::memcpy(k.path.data(), path_source.data.data(), depth / 2);
+  if (depth % 2) k.path[depth / 2] = path_source[depth / 2] & 0xf0;
+  return k;
+}
+
+Bytes NodeKey::Encode() const {
+  Bytes out;
+  out.reserve(8 + 1 + 32);
+  PutU64BigEndian(out, version);
+  out.push_back(depth);
+  out.insert(out.end(), path.begin(), path.begin() + (depth + 1) / 2);
+  return out;
+}
+
+size_t NodeKeyHasher::operator()(const NodeKey& k) const {
+  uint64_t a, b;
+  std::memcpy(&a, k.path.data(), 8);
+  std::memcpy(&b, k.path.data() + 8, 8);
+  uint64_t h = k.version * 0x9E3779B97F4A7C15ull ^ (a + 0x632BE59BD9B4E019ull * k.depth) ^
+               (b * 0xC2B2AE3D27D4EB4Full);
+  return static_cast<size_t>(h ^ (h >> 29));
+}
+
+Bytes EncodeInternalNode(const InternalNode& node) {
+  codec::Encoder e(1 + 4 + node.present.size() * (32 + 32 + 8));
+  e.WriteU8(kTagInternal);
+  e.WriteU16(node.bitmap);
+  e.WriteU16(node.leaf_bitmap);
+  for (const Child& c : node.present) {
+    e.WriteFixed(c.hash);
+    if (c.kind == ChildKind::kLeaf) e.WriteFixed(c.key_hash);
+    e.WriteU64(c.version);
+  }
+  return e.Take();
+}
+
+Bytes EncodeRootRecord(const Child& root) {
+  codec::Encoder e(1 + 32 + 32 + 8);
+  if (root.kind == ChildKind::kNone) {
+    e.WriteU8(kTagEmpty);
+  } else {
+    e.WriteU8(kTagLeaf);
+    e.WriteFixed(root.key_hash);
+    e.WriteFixed(root.hash);
+    e.WriteU64(root.version);
+  }
+  return e.Take();
+}
+
+Result<InternalNode> DecodeInternalNode(ByteView bytes) {
+  codec::Decoder d(bytes);
+  ASSIGN_OR_RETURN(uint8_t tag, d.ReadU8());
+  if (tag != kTagInternal) return Corruption("expected an internal state tree node");
+  ASSIGN_OR_RETURN(InternalNode node, DecodeInternalBody(d));
+  RETURN_IF_ERROR(d.ExpectEnd());
+  return node;
+}
+
+Result<RootRecord> DecodeRootRecord(ByteView bytes, uint64_t version) {
+  codec::Decoder d(bytes);
+  ASSIGN_OR_RETURN(uint8_t tag, d.ReadU8());
+  RootRecord record;
+  switch (tag) {
+    case kTagEmpty:
+      break;
+    case kTagLeaf: {
+      record.root.kind = ChildKind::kLeaf;
+      ASSIGN_OR_RETURN(record.root.key_hash, d.ReadFixed<32>());
+      ASSIGN_OR_RETURN(record.root.hash, d.ReadFixed<32>());
+      ASSIGN_OR_RETURN(record.root.version, d.ReadU64());
+      break;
+    }
+    case kTagInternal: {
+      ASSIGN_OR_RETURN(InternalNode node, DecodeInternalBody(d));
+      record.root = Child{ChildKind::kInternal, version, node.hash, {}};
+      record.node = std::make_shared<const InternalNode>(std::move(node));
+      break;
+    }
+    default:
+      return Corruption("unknown state root record tag " + std::to_string(tag));
+  }
+  RETURN_IF_ERROR(d.ExpectEnd());
+  return record;
+}
+
+Bytes ValueRecordKey(const Hash32& key_hash, uint64_t version) {
+  Bytes out(key_hash.begin(), key_hash.end());
+  PutU64BigEndian(out, version);
+  return out;
+}
+
+Bytes EncodeValueRecord(ByteView key, ByteView value) {
+  codec::Encoder e(key.size() + value.size() + 5);
+  e.WriteBytes(key);
+  e.WriteRaw(value);
+  return e.Take();
+}
+
+Result<ValueRecord> DecodeValueRecord(ByteView bytes) {
+  codec::Decoder d(bytes);
+  ASSIGN_OR_RETURN(ByteView key, d.ReadBytesView(bytes.size()));
+  ASSIGN_OR_RETURN(ByteView value, d.ReadRaw(d.remaining()));
+  return ValueRecord{key, value};
+}
+
+Bytes StaleKey(uint64_t stale_since, StaleKind kind, ByteView target) {
+  Bytes out;
+  out.reserve(9 + target.size());
+  PutU64BigEndian(out, stale_since);
+  out.push_back(static_cast<uint8_t>(kind));
+  out.insert(out.end(), target.begin(), target.end());
+  return out;
+}
+
+void PutU64BigEndian(Bytes& out, uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(v >> shift));
+}
+
+Bytes U64BigEndian(uint64_t v) {
+  Bytes out;
+  out.reserve(8);
+  PutU64BigEndian(out, v);
+  return out;
+}
+
+Result<uint64_t> ReadU64BigEndian(ByteView bytes, std::string_view what) {
+  if (bytes.size() != 8) {
+    return Corruption(std::string(what) + " is " + std::to_string(bytes.size()) +
+                      " bytes, expected 8");
+  }
+  uint64_t v = 0;
+  for (uint8_t b : bytes) v = (v << 8) | b;
+  return v;
+}
+
+}  // namespace phalanx::state
