@@ -286,6 +286,17 @@ TEST(Utf8, ReportsOffsetOfFirstBadSequence) {
   EXPECT_TRUE(IsValidUtf8(""));
 }
 
+TEST(Utf8, SanitizeReplacesBadBytesAndCutsAtACharacterBoundary) {
+  EXPECT_EQ(SanitizeUtf8("ok", 10), "ok");
+  EXPECT_EQ(SanitizeUtf8("a\xff"
+                         "b\xed\xa0\x80",
+                         10),
+            "a?b???");
+  EXPECT_EQ(SanitizeUtf8("ab\xe2\x82\xac", 4), "ab");  // the euro sign does not fit whole
+  EXPECT_EQ(SanitizeUtf8("ab\xe2\x82\xac", 5), "ab\xe2\x82\xac");
+  EXPECT_TRUE(IsValidUtf8(SanitizeUtf8("\xc0\x80\xf4\x90\x80\x80", 100)));
+}
+
 // Length prefixes above a limit are rejected from the prefix alone: no payload follows, so a
 // decoder that allocated first or read on would fail differently (or run out of memory).
 Bytes CompactBytes(U128 v) {

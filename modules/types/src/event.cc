@@ -15,6 +15,10 @@ Result<ExtrinsicSuccess> ExtrinsicSuccess::Decode(codec::Decoder& d) {
   return v;
 }
 
+ExtrinsicFailed ExtrinsicFailed::FromError(uint32_t tx_index, std::string_view error) {
+  return ExtrinsicFailed{tx_index, codec::SanitizeUtf8(error, kMaxEventErrorBytes)};
+}
+
 void ExtrinsicFailed::Encode(codec::Encoder& e) const {
   e.WriteU32(tx_index);
   e.WriteString(error);

@@ -63,6 +63,16 @@ TEST(Event, ErrorTextLongerThanMaxEventErrorBytesRejected) {
             StatusCode::kLimitExceeded);
 }
 
+TEST(Event, ExtrinsicFailedFromAnyTextAlwaysDecodes) {
+  std::string text(kMaxEventErrorBytes + 10, 'x');
+  text[3] = '\xff';
+  Event e{events::ExtrinsicFailed::FromError(4, text)};
+  const auto& failed = std::get<events::ExtrinsicFailed>(e.value);
+  EXPECT_EQ(failed.error.size(), kMaxEventErrorBytes);
+  EXPECT_EQ(failed.error.substr(0, 5), "xxx?x");
+  EXPECT_EQ(codec::DecodeAll<Event>(codec::EncodeToBytes(e)).value(), e);
+}
+
 TEST(Event, EventsRootIsMerkleRootOfRecordHashes) {
   std::vector<EventRecord> records = EveryEvent();
   std::vector<Hash32> hashes;

@@ -29,6 +29,11 @@ struct ExtrinsicSuccess {
 struct ExtrinsicFailed {
   uint32_t tx_index = 0;
   std::string error;  // at most kMaxEventErrorBytes of UTF-8
+
+  // Use this rather than aggregate initialization for text from anywhere (a Status message may
+  // quote user bytes): ill-formed UTF-8 is replaced and the text cut to kMaxEventErrorBytes, so
+  // the event always decodes again.
+  static ExtrinsicFailed FromError(uint32_t tx_index, std::string_view error);
   void Encode(codec::Encoder& e) const;
   static Result<ExtrinsicFailed> Decode(codec::Decoder& d);
   bool operator==(const ExtrinsicFailed&) const = default;
