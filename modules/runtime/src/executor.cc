@@ -165,7 +165,7 @@ Result<TxVerdict> BlockExecutor::Apply(const types::SignedTransaction& tx, size_
     for (auto& e : call_events) events.push_back(std::move(e));
     events.push_back(types::Event{ev::ExtrinsicSuccess{index}});
   } else {
-    events.push_back(types::Event{ev::ExtrinsicFailed{index, std::string(st.message())}});
+    events.push_back(types::Event{ev::ExtrinsicFailed::FromError(index, st.message())});
   }
   for (auto& e : events) events_.push_back(types::EventRecord{index, std::move(e)});
   ++tx_count_;
