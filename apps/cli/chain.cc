@@ -39,9 +39,16 @@ struct TxWatch {
   bool done = false;
 };
 
-std::string DescribeEvent(const json& e) {
+// An event record as {"tx_index":..,"event":{"name":..,"fields":{..}}}.
+const json& EventOf(const json& record) {
+  static const json kEmpty = json::object();
+  return record.contains("event") ? record["event"] : kEmpty;
+}
+
+std::string DescribeEvent(const json& record) {
+  const json& e = EventOf(record);
   std::string s = e.value("name", std::string("event"));
-  if (e.contains("data")) s += " " + e["data"].dump();
+  if (e.contains("fields")) s += " " + e["fields"].dump();
   return s;
 }
 
@@ -147,9 +154,10 @@ void AddChainCommands(CLI::App& app, GlobalOptions& g, std::function<CommandResu
       bool failed = false;
       std::string reason;
       for (const auto& e : out.json["events"]) {
-        if (e.value("name", "") == "system.ExtrinsicFailed") {
+        const json& ev = EventOf(e);
+        if (ev.value("name", "") == "system.ExtrinsicFailed") {
           failed = true;
-          reason = e.contains("data") ? e["data"].value("error", "") : "";
+          reason = ev.contains("fields") ? ev["fields"].value("error", "") : "";
         }
       }
       out.json["success"] = !failed;

@@ -87,10 +87,11 @@ TEST_F(DevChain, CliTransferUpdatesBalancesEventsAndFees) {
   EXPECT_TRUE(out["success"].get<bool>());
   types::Balance fee = 0, burned = 0;
   bool saw_transfer = false;
-  for (const auto& e : out["events"]) {
+  for (const auto& record : out["events"]) {
+    const json& e = record["event"];
     if (e["name"] == "balances.FeePaid") {
-      fee = *types::ParseU128(e["data"]["fee"].get<std::string>());
-      burned = *types::ParseU128(e["data"]["burned"].get<std::string>());
+      fee = *types::ParseU128(e["fields"]["fee"].get<std::string>());
+      burned = *types::ParseU128(e["fields"]["burned"].get<std::string>());
     }
     saw_transfer |= e["name"] == "balances.Transfer";
   }

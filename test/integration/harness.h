@@ -14,6 +14,7 @@
 #include "phalanx/platform/files.h"
 #include "phalanx/platform/process.h"
 #include "phalanx/rpc/client.h"
+#include "phalanx/types/address.h"
 #include "phalanx/types/transaction.h"
 
 namespace phalanx::itest {
