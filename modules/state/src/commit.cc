@@ -25,6 +25,7 @@ class StateTree::Committer {
 
  private:
   struct Update {
+    uint64_t order;  // the first 8 bytes of key_hash, big-endian: sorts like key_hash
     Hash32 key_hash;
     Hash32 leaf_hash;  // sets only
     const StateChange* change;
@@ -48,6 +49,7 @@ class StateTree::Committer {
   const uint64_t version_;
   store::WriteBatch& batch_;
   CommitResult result_;
+  Bytes scratch_;
 };
 
 Result<CommitResult> StateTree::Commit(uint64_t version, std::span<const StateChange> changes,
@@ -89,10 +91,13 @@ Result<CommitResult> StateTree::Committer::Run(std::span<const StateChange> chan
     Update& u = updates[i];
     u.change = &changes[i];
     u.key_hash = KeyHash(changes[i].first);
+    u.order = 0;
+    for (int b = 0; b < 8; ++b) u.order = (u.order << 8) | u.key_hash[b];
     if (u.is_set()) u.leaf_hash = LeafHash(u.key_hash, ValueHash(*changes[i].second));
   }
-  std::sort(updates.begin(), updates.end(),
-            [](const Update& a, const Update& b) { return a.key_hash < b.key_hash; });
+  std::sort(updates.begin(), updates.end(), [](const Update& a, const Update& b) {
+    return a.order != b.order ? a.order < b.order : a.key_hash < b.key_hash;
+  });
   for (size_t i = 1; i < updates.size(); ++i) {
     if (updates[i - 1].key_hash == updates[i].key_hash) {
       return Internal("keys " + ToHex(updates[i - 1].change->first) + " and " +
@@ -103,7 +108,7 @@ Result<CommitResult> StateTree::Committer::Run(std::span<const StateChange> chan
   ASSIGN_OR_RETURN(Child new_root, Apply(0, old_root, updates));
 
   // Every version has a root record at (version, root path), even if nothing changed.
-  const Bytes root_key = NodeKey::Make(version_, 0, Hash32{}).Encode();
+  const SmallKey root_key = NodeKey::Make(version_, 0, Hash32{}).Encode();
   if (new_root.kind == ChildKind::kInternal) {
     if (new_root.version != version_) {  // unchanged root node: copy it to this version
       batch_.Put(Column::kTreeNodes, root_key, *old_root_bytes);
@@ -165,8 +170,9 @@ Result<Child> StateTree::Committer::ApplyToLeaf(size_t depth, const Child& old,
 Result<Child> StateTree::Committer::ApplyToInternal(size_t depth, const Child& old,
                                                     std::span<Update> updates) {
   const Hash32& path = updates.front().key_hash;
+  const NodeKey key = NodeKey::Make(old.version, depth, path);
   ASSIGN_OR_RETURN(std::shared_ptr<const InternalNode> node,
-                   tree_.LoadNode(NodeKey::Make(old.version, depth, path), old.hash));
+                   tree_.LoadNode(key, old.hash, /*take=*/true));
   Children children;
   node->Expand(children);
   bool changed = false;
@@ -181,7 +187,10 @@ Result<Child> StateTree::Committer::ApplyToInternal(size_t depth, const Child& o
     }
     i = j;
   }
-  if (!changed) return old;
+  if (!changed) {
+    tree_.cache_->Put(key, std::move(node));
+    return old;
+  }
   if (depth > 0) MarkStaleNode(old.version, depth, path);  // Run handles the root
 
   // A node left with a single leaf is replaced by the leaf (it moves up to its shortest unique
@@ -242,7 +251,10 @@ Child StateTree::Committer::WriteNode(size_t depth, const Hash32& path_source,
                                       const Children& children) {
   auto node = std::make_shared<const InternalNode>(InternalNode::FromChildren(children));
   const NodeKey key = NodeKey::Make(version_, depth, path_source);
-  batch_.Put(Column::kTreeNodes, key.Encode(), EncodeInternalNode(*node));
+  codec::Encoder encoder(std::move(scratch_));  // reuses one buffer for every node
+  EncodeInternalNode(*node, encoder);
+  batch_.Put(Column::kTreeNodes, key.Encode(), encoder.view());
+  scratch_ = encoder.Take();
   ++result_.nodes_written;
   const Child child{ChildKind::kInternal, version_, node->hash, {}};
   tree_.cache_->Put(key, std::move(node));
@@ -251,10 +263,8 @@ Child StateTree::Committer::WriteNode(size_t depth, const Hash32& path_source,
 
 void StateTree::Committer::MarkStaleNode(uint64_t node_version, size_t depth,
                                          const Hash32& path_source) {
-  batch_.Put(Column::kStaleNodes,
-             StaleKey(version_, StaleKind::kNode,
-                      NodeKey::Make(node_version, depth, path_source).Encode()),
-             {});
+  const NodeKey key = NodeKey::Make(node_version, depth, path_source);
+  batch_.Put(Column::kStaleNodes, StaleKey(version_, StaleKind::kNode, key.Encode()), {});
   ++result_.stale_entries;
 }
 

@@ -2,9 +2,11 @@
 // bitmaps) so that a corrupted database is reported rather than misread.
 #include "node.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
+#include "phalanx/base/check.h"
 #include "phalanx/codec/decoder.h"
 #include "phalanx/codec/encoder.h"
 #include "phalanx/state/hashing.h"
@@ -29,10 +31,9 @@ Result<InternalNode> DecodeInternalBody(codec::Decoder& d) {
   int i = 0;
   for (uint8_t nibble = 0; nibble < 16; ++nibble) {
     if (!((node.bitmap >> nibble) & 1)) continue;
-    Child& c = node.present[i];
-    c.kind = ((node.leaf_bitmap >> nibble) & 1) ? ChildKind::kLeaf : ChildKind::kInternal;
+    InternalNode::Slot& c = node.present[i];
     ASSIGN_OR_RETURN(c.hash, d.ReadFixed<32>());
-    if (c.kind == ChildKind::kLeaf) {
+    if ((node.leaf_bitmap >> nibble) & 1) {
       ASSIGN_OR_RETURN(c.key_hash, d.ReadFixed<32>());
     }
     ASSIGN_OR_RETURN(c.version, d.ReadU64());
@@ -47,16 +48,16 @@ Result<InternalNode> DecodeInternalBody(codec::Decoder& d) {
 InternalNode InternalNode::FromChildren(const Children& children) {
   InternalNode node;
   std::array<Hash32, 16> hashes;
-  node.present.reserve(16);
+  node.present.reserve(std::count_if(children.begin(), children.end(),
+                                     [](const Child& c) { return c.kind != ChildKind::kNone; }));
   for (uint8_t nibble = 0; nibble < 16; ++nibble) {
     const Child& c = children[nibble];
     if (c.kind == ChildKind::kNone) continue;
     node.bitmap |= uint16_t{1} << nibble;
     if (c.kind == ChildKind::kLeaf) node.leaf_bitmap |= uint16_t{1} << nibble;
     hashes[node.present.size()] = c.hash;
-    node.present.push_back(c);
+    node.present.push_back(InternalNode::Slot{c.hash, c.key_hash, c.version});
   }
-  node.present.shrink_to_fit();
   node.hash =
       InternalHash(node.bitmap, std::span<const Hash32>(hashes.data(), node.present.size()));
   return node;
@@ -64,14 +65,23 @@ InternalNode InternalNode::FromChildren(const Children& children) {
 
 Child InternalNode::At(uint8_t nibble) const {
   if (!((bitmap >> nibble) & 1)) return Child{};
-  const uint16_t below = bitmap & ((uint16_t{1} << nibble) - 1);
-  return present[std::popcount(below)];
+  const Slot& s = present[std::popcount(static_cast<uint16_t>(bitmap & ((1u << nibble) - 1)))];
+  const bool leaf = (leaf_bitmap >> nibble) & 1;
+  return Child{leaf ? ChildKind::kLeaf : ChildKind::kInternal, s.version, s.hash,
+               leaf ? s.key_hash : Hash32{}};
 }
 
 void InternalNode::Expand(Children& out) const {
   size_t i = 0;
   for (uint8_t nibble = 0; nibble < 16; ++nibble) {
-    out[nibble] = ((bitmap >> nibble) & 1) ? present[i++] : Child{};
+    if (!((bitmap >> nibble) & 1)) {
+      out[nibble] = Child{};
+      continue;
+    }
+    const Slot& s = present[i++];
+    const bool leaf = (leaf_bitmap >> nibble) & 1;
+    out[nibble] = Child{leaf ? ChildKind::kLeaf : ChildKind::kInternal, s.version, s.hash,
+                        leaf ? s.key_hash : Hash32{}};
   }
 }
 
@@ -84,35 +94,58 @@ NodeKey NodeKey::Make(uint64_t version, size_t depth, const Hash32& path_source)
   return k;
 }
 
-Bytes NodeKey::Encode() const {
-  Bytes out;
-  out.reserve(8 + 1 + 32);
-  PutU64BigEndian(out, version);
-  out.push_back(depth);
-  out.insert(out.end(), path.begin(), path.begin() + (depth + 1) / 2);
+void SmallKey::Append(ByteView bytes) {
+  PHX_CHECK(size_t{size} + bytes.size() <= data.size(), "SmallKey overflow");
+  std::memcpy(data.data() + size, bytes.data(), bytes.size());
+  size += static_cast<uint8_t>(bytes.size());
+}
+
+void SmallKey::AppendU64BigEndian(uint64_t v) {
+  PHX_CHECK(size_t{size} + 8 <= data.size(), "SmallKey overflow");
+  for (int shift = 56; shift >= 0; shift -= 8) data[size++] = static_cast<uint8_t>(v >> shift);
+}
+
+SmallKey NodeKey::Encode() const {
+  SmallKey out;
+  out.AppendU64BigEndian(version);
+  out.data[out.size++] = depth;
+  out.Append(ByteView(path.data(), (depth + 1) / 2));
   return out;
 }
 
 size_t NodeKeyHasher::operator()(const NodeKey& k) const {
+  // splitmix64's finalizer over the version, depth and the first 16 path bytes (deeper nodes
+  // are rare and differ from their neighbours in those bytes too).
+  auto mix = [](uint64_t x) {
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+  };
   uint64_t a, b;
   std::memcpy(&a, k.path.data(), 8);
   std::memcpy(&b, k.path.data() + 8, 8);
-  uint64_t h = k.version * 0x9E3779B97F4A7C15ull ^ (a + 0x632BE59BD9B4E019ull * k.depth) ^
-               (b * 0xC2B2AE3D27D4EB4Full);
-  return static_cast<size_t>(h ^ (h >> 29));
+  return static_cast<size_t>(mix(mix(mix(k.version ^ (uint64_t{k.depth} << 56)) ^ a) ^ b));
 }
 
 Bytes EncodeInternalNode(const InternalNode& node) {
   codec::Encoder e(1 + 4 + node.present.size() * (32 + 32 + 8));
+  EncodeInternalNode(node, e);
+  return e.Take();
+}
+
+void EncodeInternalNode(const InternalNode& node, codec::Encoder& e) {
+  e.Reserve(e.size() + 1 + 4 + node.present.size() * (32 + 32 + 8));
   e.WriteU8(kTagInternal);
   e.WriteU16(node.bitmap);
   e.WriteU16(node.leaf_bitmap);
-  for (const Child& c : node.present) {
+  size_t i = 0;
+  for (uint8_t nibble = 0; nibble < 16; ++nibble) {
+    if (!((node.bitmap >> nibble) & 1)) continue;
+    const InternalNode::Slot& c = node.present[i++];
     e.WriteFixed(c.hash);
-    if (c.kind == ChildKind::kLeaf) e.WriteFixed(c.key_hash);
+    if ((node.leaf_bitmap >> nibble) & 1) e.WriteFixed(c.key_hash);
     e.WriteU64(c.version);
   }
-  return e.Take();
 }
 
 Bytes EncodeRootRecord(const Child& root) {
@@ -164,9 +197,10 @@ Result<RootRecord> DecodeRootRecord(ByteView bytes, uint64_t version) {
   return record;
 }
 
-Bytes ValueRecordKey(const Hash32& key_hash, uint64_t version) {
-  Bytes out(key_hash.begin(), key_hash.end());
-  PutU64BigEndian(out, version);
+SmallKey ValueRecordKey(const Hash32& key_hash, uint64_t version) {
+  SmallKey out;
+  out.Append(key_hash.view());
+  out.AppendU64BigEndian(version);
   return out;
 }
 
@@ -184,12 +218,11 @@ Result<ValueRecord> DecodeValueRecord(ByteView bytes) {
   return ValueRecord{key, value};
 }
 
-Bytes StaleKey(uint64_t stale_since, StaleKind kind, ByteView target) {
-  Bytes out;
-  out.reserve(9 + target.size());
-  PutU64BigEndian(out, stale_since);
-  out.push_back(static_cast<uint8_t>(kind));
-  out.insert(out.end(), target.begin(), target.end());
+SmallKey StaleKey(uint64_t stale_since, StaleKind kind, ByteView target) {
+  SmallKey out;
+  out.AppendU64BigEndian(stale_since);
+  out.data[out.size++] = static_cast<uint8_t>(kind);
+  out.Append(target);
   return out;
 }
 

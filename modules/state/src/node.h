@@ -11,6 +11,7 @@
 
 #include "phalanx/base/bytes.h"
 #include "phalanx/base/result.h"
+#include "phalanx/codec/encoder.h"
 
 namespace phalanx::state {
 
@@ -30,17 +31,36 @@ struct Child {
 using Children = std::array<Child, 16>;
 
 struct InternalNode {
+  // A present child without its kind (the bitmaps say it): 72 bytes instead of 80, which is most
+  // of a cached node.
+  struct Slot {
+    Hash32 hash;
+    Hash32 key_hash;  // leaves only
+    uint64_t version;
+  };
+
   uint16_t bitmap = 0;       // children present
   uint16_t leaf_bitmap = 0;  // present children that are leaves
   Hash32 hash;
-  std::vector<Child> present;  // in nibble order
+  std::vector<Slot> present;  // in nibble order
 
   // Builds the node from its 16 slots and computes its hash.
   static InternalNode FromChildren(const Children& children);
   Child At(uint8_t nibble) const;
   void Expand(Children& out) const;
   // Approximate heap + object size, charged to the node cache.
-  size_t MemoryBytes() const { return sizeof(InternalNode) + present.capacity() * sizeof(Child); }
+  size_t MemoryBytes() const { return sizeof(InternalNode) + present.capacity() * sizeof(Slot); }
+};
+
+// A short storage key built without a heap allocation (a commit builds ~50k of them).
+struct SmallKey {
+  std::array<uint8_t, 56> data;
+  uint8_t size = 0;
+
+  void Append(ByteView bytes);
+  void AppendU64BigEndian(uint64_t v);
+  ByteView view() const { return ByteView(data.data(), size); }
+  operator ByteView() const { return view(); }  // NOLINT: used wherever a key is expected
 };
 
 // Where a node lives: its version and its path (the first `depth` nibbles of any key hash below
@@ -52,7 +72,7 @@ struct NodeKey {
 
   static NodeKey Make(uint64_t version, size_t depth, const Hash32& path_source);
   // version (u64 big-endian) || depth (u8) || ceil(depth/2) path bytes.
-  Bytes Encode() const;
+  SmallKey Encode() const;
   bool operator==(const NodeKey&) const = default;
 };
 struct NodeKeyHasher {
@@ -65,6 +85,7 @@ struct RootRecord {
   std::shared_ptr<const InternalNode> node;  // set when root.kind == kInternal
 };
 
+void EncodeInternalNode(const InternalNode& node, codec::Encoder& out);
 Bytes EncodeInternalNode(const InternalNode& node);
 Bytes EncodeRootRecord(const Child& root);  // for an empty or single-leaf root
 Result<InternalNode> DecodeInternalNode(ByteView bytes);
@@ -73,7 +94,7 @@ Result<RootRecord> DecodeRootRecord(ByteView bytes, uint64_t version);
 
 // Value records (column kStateValues): key_hash || version (u64 big-endian) ->
 // compact(len(key)) || key || value.
-Bytes ValueRecordKey(const Hash32& key_hash, uint64_t version);
+SmallKey ValueRecordKey(const Hash32& key_hash, uint64_t version);
 Bytes EncodeValueRecord(ByteView key, ByteView value);
 struct ValueRecord {
   ByteView key;
@@ -83,7 +104,7 @@ Result<ValueRecord> DecodeValueRecord(ByteView bytes);
 
 // Stale index (column kStaleNodes): stale_since (u64 big-endian) || kind || target key -> empty.
 enum class StaleKind : uint8_t { kNode = 0, kValue = 1 };
-Bytes StaleKey(uint64_t stale_since, StaleKind kind, ByteView target);
+SmallKey StaleKey(uint64_t stale_since, StaleKind kind, ByteView target);
 
 // Metadata (column kMeta), values u64 big-endian.
 inline constexpr std::string_view kLatestVersionKey = "state/latest_version";

@@ -39,6 +39,22 @@ void NodeCache::Put(const NodeKey& key, std::shared_ptr<const InternalNode> node
   EvictLocked();
 }
 
+std::shared_ptr<const InternalNode> NodeCache::Take(const NodeKey& key,
+                                                    const Hash32& expected_hash) {
+  std::lock_guard lock(mu_);
+  auto it = index_.find(key);
+  if (it == index_.end() || it->second->node->hash != expected_hash) {
+    ++misses_;
+    return nullptr;
+  }
+  ++hits_;
+  std::shared_ptr<const InternalNode> node = std::move(it->second->node);
+  bytes_ -= it->second->charge;
+  lru_.erase(it->second);
+  index_.erase(it);
+  return node;
+}
+
 void NodeCache::EvictLocked() {
   while (bytes_ > capacity_bytes_ && !lru_.empty()) {
     const Entry& victim = lru_.back();

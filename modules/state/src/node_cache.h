@@ -23,6 +23,9 @@ class NodeCache {
   std::shared_ptr<const InternalNode> Get(const NodeKey& key, const Hash32& expected_hash);
   // Inserts or replaces the node at `key`, evicting the least recently used nodes over capacity.
   void Put(const NodeKey& key, std::shared_ptr<const InternalNode> node);
+  // Like Get, but also removes the entry: Commit takes the nodes it is about to replace (only reads
+  // of old versions need them) and puts back the few that turn out unchanged.
+  std::shared_ptr<const InternalNode> Take(const NodeKey& key, const Hash32& expected_hash);
 
   uint64_t hits() const;
   uint64_t misses() const;

@@ -51,7 +51,7 @@ Status StateTree::VersionUnavailable(uint64_t version) const {
 }
 
 Result<StateTree::Root> StateTree::ReadRoot(uint64_t version) const {
-  const Bytes key = NodeKey::Make(version, 0, Hash32{}).Encode();
+  const SmallKey key = NodeKey::Make(version, 0, Hash32{}).Encode();
   ASSIGN_OR_RETURN(std::optional<Bytes> raw, store_.Get(Column::kTreeNodes, key));
   if (!raw.has_value()) return VersionUnavailable(version);
   Result<RootRecord> record = DecodeRootRecord(*raw, version);
@@ -63,8 +63,11 @@ Result<StateTree::Root> StateTree::ReadRoot(uint64_t version) const {
 }
 
 Result<std::shared_ptr<const InternalNode>> StateTree::LoadNode(const NodeKey& key,
-                                                                const Hash32& expected_hash) const {
-  if (auto cached = cache_->Get(key, expected_hash)) return cached;
+                                                                const Hash32& expected_hash,
+                                                                bool take) const {
+  if (auto cached = take ? cache_->Take(key, expected_hash) : cache_->Get(key, expected_hash)) {
+    return cached;
+  }
   const std::string where = "state tree node (version " + std::to_string(key.version) + ", depth " +
                             std::to_string(key.depth) + ")";
   ASSIGN_OR_RETURN(std::optional<Bytes> raw, store_.Get(Column::kTreeNodes, key.Encode()));
@@ -78,7 +81,7 @@ Result<std::shared_ptr<const InternalNode>> StateTree::LoadNode(const NodeKey& k
                       ToHex(expected_hash));
   }
   auto shared = std::make_shared<const InternalNode>(std::move(node).value());
-  cache_->Put(key, shared);
+  if (!take) cache_->Put(key, shared);
   return shared;
 }
 

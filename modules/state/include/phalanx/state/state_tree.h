@@ -30,9 +30,10 @@ struct InternalNode;
 struct NodeKey;
 
 struct StateTreeOptions {
-  // Decoded internal nodes kept in memory (LRU). The top levels of a 1M-key tree take ~5 MiB;
-  // the level above the leaves ~75 MiB.
-  size_t node_cache_bytes = size_t{64} << 20;
+  // Decoded internal nodes kept in memory (LRU). The latest tree of 1M keys takes ~100 MiB
+  // (its leaves are stored inside the nodes above them); a cache that holds it makes Commit read
+  // nothing from the store.
+  size_t node_cache_bytes = size_t{128} << 20;
 };
 
 // One change: key and new value, or std::nullopt to delete the key.
@@ -100,9 +101,11 @@ class StateTree {
   // The root record of `version`, or NotFound saying why the version cannot be read.
   Result<Root> ReadRoot(uint64_t version) const;
   Status VersionUnavailable(uint64_t version) const;
-  // The internal node at `key`, which its parent says has hash `expected_hash`.
+  // The internal node at `key`, which its parent says has hash `expected_hash`. With `take`, the
+  // node is not left in (or added to) the cache: the caller is about to replace it.
   Result<std::shared_ptr<const InternalNode>> LoadNode(const NodeKey& key,
-                                                       const Hash32& expected_hash) const;
+                                                       const Hash32& expected_hash,
+                                                       bool take = false) const;
   // The value stored for `key_hash` at `value_version` (the version of its leaf).
   Result<Bytes> ReadValue(const Hash32& key_hash, uint64_t value_version) const;
 
