@@ -153,7 +153,7 @@ std::string Dispatcher::Process(std::string_view body, Context& ctx) const {
   json doc;
   try {
     doc = json::parse(body.begin(), body.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for 1e999
     std::string detail = e.what();
     if (auto pos = detail.find("] "); pos != std::string::npos) detail.erase(0, pos + 2);
     return ErrorResponse({RpcError::kParseError,
