@@ -32,7 +32,7 @@ struct Args {
   int update_batches = 10;
   int proofs = 2'000;
   int gets = 200'000;
-  size_t node_cache_mib = 64;
+  size_t node_cache_mib = phalanx::state::StateTreeOptions{}.node_cache_bytes >> 20;
   std::string dir;
 };
 

@@ -185,3 +185,33 @@ TEST(StateProof, PathThroughAMissingChildIsRejected) {
 
 }  // namespace
 }  // namespace phalanx::state
+
+namespace phalanx::state {
+namespace {
+
+// The test vectors of docs/state.md ("Test vectors"); if these change, every state root changed.
+TEST(StateHashing, DocumentedTestVectors) {
+  const Hash32 alice = KeyHash(AsBytes("alice")), bob = KeyHash(AsBytes("bob"));
+  EXPECT_EQ(ToHex(alice), "e11d814979372c883b50bdb0ffadb1eaf0898bf54fd4fbf298af126fbabbda4c");
+  const Hash32 alice_leaf = LeafHash(alice, ValueHash(AsBytes("100")));
+  EXPECT_EQ(ToHex(alice_leaf), "e38af4efbed10b42fdae15083bf6c76845159df970f14c0593043b554fc7cfa5");
+  const Hash32 bob_leaf = LeafHash(bob, ValueHash(AsBytes("200")));
+  const Hash32 children[] = {bob_leaf, alice_leaf};  // nibbles 8 and e
+  const Hash32 root = InternalHash(0x4100, children);
+  EXPECT_EQ(ToHex(root), "833615c6e8b22ee5301fb8455206c6b6438a2d91633f405aa9485a549dc26629");
+
+  auto inclusion = Proof::Decode(
+      *FromHex("0104004104386bc222d6ae7089ef79b4eaf0031d72940dc7eac3db6a856969b6dd1f0f4dba"
+               "e11d814979372c883b50bdb0ffadb1eaf0898bf54fd4fbf298af126fbabbda4c"
+               "2f65d4117479347b9303a40b203651f60baee0278ea49c5a58228019f40c5e48"));
+  ASSERT_TRUE(inclusion.ok()) << inclusion.status().ToString();
+  EXPECT_TRUE(VerifyProof(root, AsBytes("alice"), AsBytes("100"), *inclusion).ok());
+  auto absence = Proof::Decode(
+      *FromHex("0004004108386bc222d6ae7089ef79b4eaf0031d72940dc7eac3db6a856969b6dd1f0f4dba"
+               "e38af4efbed10b42fdae15083bf6c76845159df970f14c0593043b554fc7cfa5"));
+  ASSERT_TRUE(absence.ok()) << absence.status().ToString();
+  EXPECT_TRUE(VerifyProof(root, AsBytes("carol"), std::nullopt, *absence).ok());
+}
+
+}  // namespace
+}  // namespace phalanx::state
