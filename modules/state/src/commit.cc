@@ -49,7 +49,6 @@ class StateTree::Committer {
   const uint64_t version_;
   store::WriteBatch& batch_;
   CommitResult result_;
-  Bytes scratch_;
 };
 
 Result<CommitResult> StateTree::Commit(uint64_t version, std::span<const StateChange> changes,
@@ -251,10 +250,8 @@ Child StateTree::Committer::WriteNode(size_t depth, const Hash32& path_source,
                                       const Children& children) {
   auto node = std::make_shared<const InternalNode>(InternalNode::FromChildren(children));
   const NodeKey key = NodeKey::Make(version_, depth, path_source);
-  codec::Encoder encoder(std::move(scratch_));  // reuses one buffer for every node
-  EncodeInternalNode(*node, encoder);
-  batch_.Put(Column::kTreeNodes, key.Encode(), encoder.view());
-  scratch_ = encoder.Take();
+  EncodeInternalNode(*node, batch_.PutUninitialized(Column::kTreeNodes, key.Encode(),
+                                                    EncodedInternalNodeBytes(*node)));
   ++result_.nodes_written;
   const Child child{ChildKind::kInternal, version_, node->hash, {}};
   tree_.cache_->Put(key, std::move(node));

@@ -18,6 +18,11 @@ constexpr uint8_t kTagEmpty = 0;
 constexpr uint8_t kTagLeaf = 1;
 constexpr uint8_t kTagInternal = 2;
 
+template <typename U>
+void StoreLittleEndian(uint8_t* p, U v) {
+  for (size_t i = 0; i < sizeof(U); ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
 Result<InternalNode> DecodeInternalBody(codec::Decoder& d) {
   InternalNode node;
   ASSIGN_OR_RETURN(node.bitmap, d.ReadU16());
@@ -127,25 +132,37 @@ size_t NodeKeyHasher::operator()(const NodeKey& k) const {
   return static_cast<size_t>(mix(mix(mix(k.version ^ (uint64_t{k.depth} << 56)) ^ a) ^ b));
 }
 
-Bytes EncodeInternalNode(const InternalNode& node) {
-  codec::Encoder e(1 + 4 + node.present.size() * (32 + 32 + 8));
-  EncodeInternalNode(node, e);
-  return e.Take();
+size_t EncodedInternalNodeBytes(const InternalNode& node) {
+  const size_t leaves = std::popcount(node.leaf_bitmap);
+  return 1 + 2 + 2 + node.present.size() * (32 + 8) + leaves * 32;
 }
 
-void EncodeInternalNode(const InternalNode& node, codec::Encoder& e) {
-  e.Reserve(e.size() + 1 + 4 + node.present.size() * (32 + 32 + 8));
-  e.WriteU8(kTagInternal);
-  e.WriteU16(node.bitmap);
-  e.WriteU16(node.leaf_bitmap);
+void EncodeInternalNode(const InternalNode& node, std::span<uint8_t> out) {
+  PHX_CHECK(out.size() == EncodedInternalNodeBytes(node), "EncodeInternalNode: wrong size");
+  uint8_t* p = out.data();
+  *p++ = kTagInternal;
+  StoreLittleEndian(p, node.bitmap);
+  StoreLittleEndian(p + 2, node.leaf_bitmap);
+  p += 4;
   size_t i = 0;
   for (uint8_t nibble = 0; nibble < 16; ++nibble) {
     if (!((node.bitmap >> nibble) & 1)) continue;
     const InternalNode::Slot& c = node.present[i++];
-    e.WriteFixed(c.hash);
-    if ((node.leaf_bitmap >> nibble) & 1) e.WriteFixed(c.key_hash);
-    e.WriteU64(c.version);
+    std::memcpy(p, c.hash.data.data(), 32);
+    p += 32;
+    if ((node.leaf_bitmap >> nibble) & 1) {
+      std::memcpy(p, c.key_hash.data.data(), 32);
+      p += 32;
+    }
+    StoreLittleEndian(p, c.version);
+    p += 8;
   }
+}
+
+Bytes EncodeInternalNode(const InternalNode& node) {
+  Bytes out(EncodedInternalNodeBytes(node));
+  EncodeInternalNode(node, out);
+  return out;
 }
 
 Bytes EncodeRootRecord(const Child& root) {

@@ -7,11 +7,11 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "phalanx/base/bytes.h"
 #include "phalanx/base/result.h"
-#include "phalanx/codec/encoder.h"
 
 namespace phalanx::state {
 
@@ -85,7 +85,9 @@ struct RootRecord {
   std::shared_ptr<const InternalNode> node;  // set when root.kind == kInternal
 };
 
-void EncodeInternalNode(const InternalNode& node, codec::Encoder& out);
+size_t EncodedInternalNodeBytes(const InternalNode& node);
+// Writes the encoding into `out`, which must be EncodedInternalNodeBytes(node) long.
+void EncodeInternalNode(const InternalNode& node, std::span<uint8_t> out);
 Bytes EncodeInternalNode(const InternalNode& node);
 Bytes EncodeRootRecord(const Child& root);  // for an empty or single-leaf root
 Result<InternalNode> DecodeInternalNode(ByteView bytes);

@@ -99,7 +99,8 @@ rocksdb::ColumnFamilyOptions MakeColumnOptions(Column column, const RocksDbOptio
 
 class RocksDbIterator final : public Iterator {
  public:
-  explicit RocksDbIterator(rocksdb::Iterator* it) : it_(it) {}
+  RocksDbIterator(rocksdb::Iterator* it, std::string context)
+      : it_(it), context_(std::move(context)) {}
   void SeekToFirst() override { it_->SeekToFirst(); }
   void Seek(ByteView target) override { it_->Seek(ToSlice(target)); }
   void Next() override {
@@ -108,10 +109,11 @@ class RocksDbIterator final : public Iterator {
   bool Valid() const override { return it_->Valid(); }
   ByteView key() const override { return ToView(it_->key()); }
   ByteView value() const override { return ToView(it_->value()); }
-  Status status() const override { return ToStatus(it_->status(), "iterating RocksDB"); }
+  Status status() const override { return ToStatus(it_->status(), context_); }
 
  private:
   std::unique_ptr<rocksdb::Iterator> it_;
+  std::string context_;  // "iterating <column> in RocksDB at <path>"
 };
 
 }  // namespace
@@ -209,7 +211,8 @@ Status RocksDbStore::Write(WriteBatch&& batch, bool sync) {
 
 std::unique_ptr<Iterator> RocksDbStore::NewIterator(Column column) const {
   return std::make_unique<RocksDbIterator>(
-      db_->NewIterator(rocksdb::ReadOptions(), columns_[static_cast<size_t>(column)]));
+      db_->NewIterator(rocksdb::ReadOptions(), columns_[static_cast<size_t>(column)]),
+      "iterating " + std::string(ColumnName(column)) + " in RocksDB at " + path_);
 }
 
 Status RocksDbStore::Flush() {

@@ -11,32 +11,42 @@ namespace {
 
 constexpr size_t kHeaderBytes = 1 + 1 + 4 + 4;
 
-void AppendRecord(Bytes& rep, WriteBatch::Kind kind, Column column, ByteView key, ByteView value) {
+// Appends a record with room for a `value_bytes` value and returns the value's position.
+uint8_t* AppendRecord(Bytes& rep, WriteBatch::Kind kind, Column column, ByteView key,
+                      size_t value_bytes) {
   PHX_CHECK(column < Column::kCount, "WriteBatch: not a column");
-  PHX_CHECK(key.size() <= UINT32_MAX && value.size() <= UINT32_MAX, "WriteBatch: record too big");
+  PHX_CHECK(key.size() <= UINT32_MAX && value_bytes <= UINT32_MAX, "WriteBatch: record too big");
   const size_t at = rep.size();
-  rep.resize(at + kHeaderBytes + key.size() + value.size());
+  rep.resize(at + kHeaderBytes + key.size() + value_bytes);
   uint8_t* p = rep.data() + at;
   p[0] = static_cast<uint8_t>(kind);
   p[1] = static_cast<uint8_t>(column);
   const uint32_t key_len = static_cast<uint32_t>(key.size());
-  const uint32_t value_len = static_cast<uint32_t>(value.size());
+  const uint32_t value_len = static_cast<uint32_t>(value_bytes);
   std::memcpy(p + 2, &key_len, 4);
   std::memcpy(p + 6, &value_len, 4);
   if (!key.empty()) std::memcpy(p + kHeaderBytes, key.data(), key.size());
-  if (!value.empty()) std::memcpy(p + kHeaderBytes + key.size(), value.data(), value.size());
+  return p + kHeaderBytes + key.size();
 }
 
 }  // namespace
 
 void WriteBatch::Put(Column column, ByteView key, ByteView value) {
-  AppendRecord(rep_, Kind::kPut, column, key, value);
+  uint8_t* out = AppendRecord(rep_, Kind::kPut, column, key, value.size());
+  if (!value.empty()) std::memcpy(out, value.data(), value.size());
   ++count_;
   payload_bytes_ += key.size() + value.size();
 }
 
+std::span<uint8_t> WriteBatch::PutUninitialized(Column column, ByteView key, size_t value_bytes) {
+  uint8_t* out = AppendRecord(rep_, Kind::kPut, column, key, value_bytes);
+  ++count_;
+  payload_bytes_ += key.size() + value_bytes;
+  return std::span<uint8_t>(out, value_bytes);
+}
+
 void WriteBatch::Delete(Column column, ByteView key) {
-  AppendRecord(rep_, Kind::kDelete, column, key, {});
+  AppendRecord(rep_, Kind::kDelete, column, key, 0);
   ++count_;
   payload_bytes_ += key.size();
 }

@@ -217,6 +217,14 @@ TEST(WriteBatch, CountsOperationsAndPayloadBytes) {
                    (e.kind == WriteBatch::Kind::kDelete ? "(del)" : ""));
   });
   EXPECT_EQ(seen, (std::vector<std::string>{"meta:key=value", "meta:gone=(del)", "blocks:x=y"}));
+  std::span<uint8_t> filled = a.PutUninitialized(Column::kTreeNodes, AsBytes("n"), 3);
+  filled[0] = 'a';
+  filled[1] = 'b';
+  filled[2] = 'c';
+  std::string last;
+  a.ForEach([&](const WriteBatch::Entry& e) { last = S(e.key) + "=" + S(e.value); });
+  EXPECT_EQ(last, "n=abc");
+  EXPECT_EQ(a.size(), 4u);
   a.Clear();
   EXPECT_TRUE(a.empty());
   EXPECT_EQ(a.bytes(), 0u);

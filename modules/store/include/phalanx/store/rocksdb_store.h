@@ -29,7 +29,7 @@ struct RocksDbOptions {
   // Memtable size of the other columns.
   size_t small_write_buffer_bytes = size_t{4} << 20;
   int bloom_bits_per_key = 10;
-  int max_open_files = 1024;
+  int max_open_files = 512;  // stays well under the usual 1024 file-descriptor limit
   int max_background_jobs = 2;
   bool create_if_missing = true;
 };

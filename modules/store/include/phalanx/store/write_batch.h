@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "phalanx/base/bytes.h"
 #include "phalanx/store/column.h"
@@ -29,6 +30,9 @@ class WriteBatch {
   WriteBatch& operator=(const WriteBatch&) = delete;
 
   void Put(Column column, ByteView key, ByteView value);
+  // Appends a put of a `value_bytes`-long value and returns the value's bytes for the caller to
+  // fill (valid until the batch is next changed): encoders write straight into the batch.
+  std::span<uint8_t> PutUninitialized(Column column, ByteView key, size_t value_bytes);
   void Delete(Column column, ByteView key);
   // Appends every operation of `other` after this batch's operations.
   void Append(const WriteBatch& other);
