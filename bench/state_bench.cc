@@ -32,14 +32,16 @@ struct Args {
   int update_batches = 10;
   int proofs = 2'000;
   int gets = 200'000;
+  uint64_t keep_versions = 0;  // 0 = archive (no pruning)
   size_t node_cache_mib = phalanx::state::StateTreeOptions{}.node_cache_bytes >> 20;
   std::string dir;
 };
 
 void Usage() {
-  std::fprintf(stderr,
-               "usage: state_bench [--keys N] [--batch N] [--update-batches N] [--proofs N]\n"
-               "                   [--gets N] [--node-cache-mib N] [--dir PATH]\n");
+  std::fprintf(
+      stderr,
+      "usage: state_bench [--keys N] [--batch N] [--update-batches N] [--proofs N]\n"
+      "                   [--gets N] [--node-cache-mib N] [--keep-versions N] [--dir PATH]\n");
   std::exit(2);
 }
 
@@ -61,6 +63,8 @@ Args Parse(int argc, char** argv) {
       a.gets = std::atoi(v);
     } else if (flag == "--node-cache-mib") {
       a.node_cache_mib = std::strtoull(v, nullptr, 10);
+    } else if (flag == "--keep-versions") {
+      a.keep_versions = std::strtoull(v, nullptr, 10);
     } else if (flag == "--dir") {
       a.dir = v;
     } else {
@@ -144,7 +148,7 @@ int Run(const Args& args, const std::string& dir) {
   uint64_t version = 0;
 
   struct Timing {
-    double commit_s, commit_cpu_s, write_s;
+    double commit_s, commit_cpu_s, write_s, prune_s;
     size_t batch_bytes;
   };
   // Commits one version and writes it.
@@ -155,7 +159,13 @@ int Run(const Args& args, const std::string& dir) {
     const double cpu0 = ThreadCpuSeconds();
     auto r = tree.Commit(version, changes, batch);
     Check(r.status(), "commit");
-    Timing t{Seconds(t0), ThreadCpuSeconds() - cpu0, 0, batch.bytes()};
+    Timing t{Seconds(t0), ThreadCpuSeconds() - cpu0, 0, 0, batch.bytes()};
+    // Like a pruning node: drop what only versions older than the window use, in the same batch.
+    if (args.keep_versions > 0 && version >= args.keep_versions) {
+      const auto tp = Clock::now();
+      Check(tree.Prune(version - args.keep_versions, batch), "prune");
+      t.prune_s = Seconds(tp);
+    }
     const auto t1 = Clock::now();
     Check(store.Write(std::move(batch), false), "write");
     t.write_s = Seconds(t1);
@@ -176,7 +186,7 @@ int Run(const Args& args, const std::string& dir) {
 
   // Update batches: 80% existing keys, 20% new keys.
   uint64_t next_new = args.keys;
-  double commit_s = 0, commit_cpu_s = 0, write_s = 0;
+  double commit_s = 0, commit_cpu_s = 0, write_s = 0, prune_s = 0;
   uint64_t updates = 0, batch_bytes = 0;
   for (int b = 0; b < args.update_batches; ++b) {
     std::vector<phalanx::state::StateChange> changes;
@@ -192,6 +202,7 @@ int Run(const Args& args, const std::string& dir) {
     commit_s += t.commit_s;
     commit_cpu_s += t.commit_cpu_s;
     write_s += t.write_s;
+    prune_s += t.prune_s;
     batch_bytes += t.batch_bytes;
   }
   if (updates > 0) {
@@ -199,6 +210,9 @@ int Run(const Args& args, const std::string& dir) {
     Emit("state_commit_updates_per_cpu_s", updates / commit_cpu_s, "updates/s");
     Emit("state_commit_and_write_updates_per_s", updates / (commit_s + write_s), "updates/s");
     Emit("state_batch_bytes_per_update", double(batch_bytes) / updates, "bytes");
+    if (args.keep_versions > 0) {
+      Emit("state_prune_ms_per_version", prune_s * 1e3 / args.update_batches, "ms");
+    }
   }
   const uint64_t latest = version - 1;
 

@@ -318,15 +318,12 @@ TEST(StateTree, PruneKeepsExactlyWhatTheKeptVersionsUse) {
   // kept range, and with only the latest version kept the store holds exactly one tree.
   std::mt19937_64 rng(21);
   Chain chain;
-  std::vector<std::vector<StateChange>> history;
-  history.push_back(RandomInserts(rng, 300, 0));
-  chain.Commit(history.back());
+  chain.Commit(RandomInserts(rng, 300, 0));
   for (int v = 1; v < 10; ++v) {
     std::map<Bytes, std::optional<Bytes>> m;
     for (int i = 0; i < 50; ++i)
       m[Key(rng() % 400)] = (rng() % 3 == 0) ? std::nullopt : std::optional(RandomValue(rng));
-    history.push_back(Changes(m));
-    chain.Commit(history.back());
+    chain.Commit(Changes(m));
   }
   for (uint64_t keep_from : {3u, 6u, 9u}) {
     WriteBatch prune;
