@@ -37,6 +37,8 @@ class NodeProcess {
   // Polls until the RPC answers (or the process died / timeout).
   Status WaitReady(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   Status Restart();
+  // Spawns the node again without waiting for its RPC, e.g. to kill it during start-up.
+  Status Relaunch() { return Launch(); }
   void Kill9();
   Status Terminate();  // SIGTERM, waits for a clean exit
 
