@@ -253,6 +253,7 @@ int Run(const Args& args, const std::string& dir) {
   const auto stats = tree.cache_stats();
   Emit("state_node_cache_hit_ratio",
        stats.hits + stats.misses ? double(stats.hits) / (stats.hits + stats.misses) : 0, "ratio");
+  Emit("state_node_cache_bytes", stats.bytes, "bytes");
   Emit("state_rss_bytes", RssBytes(), "bytes");
   Emit("state_store_memory_bytes", store.MemoryUsageBytes(), "bytes");
   Emit("state_db_bytes", DirBytes(dir), "bytes");

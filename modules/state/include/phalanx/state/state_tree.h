@@ -30,10 +30,10 @@ struct InternalNode;
 struct NodeKey;
 
 struct StateTreeOptions {
-  // Decoded internal nodes kept in memory (LRU). The latest tree of 1M keys takes ~100 MiB
-  // (its leaves are stored inside the nodes above them); a cache that holds it makes Commit read
-  // nothing from the store.
-  size_t node_cache_bytes = size_t{128} << 20;
+  // Decoded internal nodes kept in memory (LRU). The latest tree of 1M keys takes ~170 MiB (its
+  // leaves live inside the nodes above them); a cache that holds it makes Commit read nothing from
+  // the store (1M-key bench: 157k updates per CPU-second, vs 127k with 128 MiB).
+  size_t node_cache_bytes = size_t{192} << 20;
 };
 
 // One change: key and new value, or std::nullopt to delete the key.
