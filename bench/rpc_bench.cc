@@ -1,8 +1,11 @@
 // RPC throughput with author_submitExtrinsic-sized calls (~300-byte hex params) and an echo
 // method: the protocol core alone, pipelined WebSocket calls over a few connections (server and
-// client share the machine, so this is a lower bound for the server), and blocking round trips.
+// client share the machine, so this is a lower bound for the server) with the CPU time each
+// request costs, and blocking round trips.
 // Prints one JSON object per line: {"bench": "...", "value": ..., "unit": "..."}
 // Usage: rpc_bench [seconds per measurement = 3] [connections = 4] [window per connection = 64]
+#include <sys/resource.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -27,6 +30,14 @@ using Clock = std::chrono::steady_clock;
 void Report(const char* bench, double value, const char* unit) {
   std::printf("{\"bench\": \"%s\", \"value\": %.1f, \"unit\": \"%s\"}\n", bench, value, unit);
   std::fflush(stdout);
+}
+
+// User + system CPU seconds of this process (server and client together).
+double ProcessCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec +
+         u.ru_stime.tv_usec / 1e6;
 }
 
 json ExtrinsicParams() { return json::array({"0x" + std::string(300, 'a')}); }
@@ -80,15 +91,20 @@ void BenchPipelined(const std::string& url, double seconds, int connections, int
     });
   };
   auto start = Clock::now();
+  const double cpu_start = ProcessCpuSeconds();
   for (auto& c : clients) {
     for (int i = 0; i < window; ++i) issue(c.get());
   }
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   const uint64_t done = completed.load();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  const double cpu = ProcessCpuSeconds() - cpu_start;
   running = false;
   while (in_flight.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   Report("rpc_ws_submit_extrinsic_pipelined", done / elapsed, "req/s");
+  // CPU per request does not depend on what else the machine runs: 1e6 / this = req/s per core
+  // (client included, so the server alone does better).
+  Report("rpc_ws_submit_extrinsic_cpu_per_request", cpu / done * 1e6, "us");
   if (failed.load() > 0) Report("rpc_ws_submit_extrinsic_failed", failed.load(), "req");
 }
 

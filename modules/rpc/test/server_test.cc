@@ -224,6 +224,8 @@ TEST_F(ServerTest, LimitConnectionsAnswers503AndRecovers) {
   auto reply = HttpRequest(port(), "POST", "/", R"({"jsonrpc":"2.0","id":1,"method":"echo"})");
   EXPECT_EQ(reply.status, 503);
   EXPECT_EQ(json::parse(reply.body)["error"]["code"], RpcError::kUnavailable);
+  reply = HttpRequest(port(), "POST", "/", std::string(1 << 20, ' '));
+  EXPECT_EQ(reply.status, 503) << "a big body still learns that the server is full";
   auto refused = Client::Connect(WsUrl(), 2000);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable);
