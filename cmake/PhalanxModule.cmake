@@ -35,6 +35,6 @@ function(phalanx_module)
     target_compile_definitions(${M_NAME}_test PRIVATE
       PHALANX_SOURCE_DIR="${CMAKE_SOURCE_DIR}" PHALANX_BINARY_DIR="${CMAKE_BINARY_DIR}")
     gtest_discover_tests(${M_NAME}_test DISCOVERY_MODE PRE_TEST
-      PROPERTIES LABELS "unit\\;${M_NAME}" TIMEOUT 300)
+      PROPERTIES LABELS unit TIMEOUT 300)
   endif()
 endfunction()

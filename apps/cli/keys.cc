@@ -1,5 +1,7 @@
 // `phalanx key generate|inspect|import|list`: keys live in password-encrypted keystore files
 // (argon2id + XChaCha20-Poly1305); a mnemonic is shown once and never written in the clear.
+#include <unistd.h>
+
 #include <iostream>
 
 #include "cli.h"
@@ -47,7 +49,7 @@ Result<fs::path> SaveKey(const GlobalOptions& g, const std::string& name,
 }
 
 std::string ReadSecretLine(const char* what) {
-  std::cerr << what << std::flush;
+  if (::isatty(STDIN_FILENO)) std::cerr << what << std::flush;
   std::string line;
   std::getline(std::cin, line);
   return line;

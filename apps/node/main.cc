@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("phalanx-node ") + PHALANX_VERSION);
   bool dev = false;
   std::string chain, base_path, log_format = "text", log_level = "info", pruning = "256";
-  std::string rpc_address = "127.0.0.1", validator, name = "phalanx-node";
+  std::string rpc_address = "127.0.0.1", prometheus_address = "127.0.0.1", validator, name = "phalanx-node";
   uint16_t rpc_port = 9944, prometheus_port = 9615;
   bool no_prometheus = false;
   uint64_t block_time_ms = 1000;
@@ -67,11 +67,12 @@ int main(int argc, char** argv) {
   app.add_option("--rpc-address", rpc_address, "Address the JSON-RPC server binds to")->capture_default_str();
   app.add_option("--rpc-max-connections", rpc_max_connections, "Maximum concurrent RPC connections")->capture_default_str();
   app.add_option("--prometheus-port", prometheus_port, "Prometheus /metrics port")->capture_default_str();
+  app.add_option("--prometheus-address", prometheus_address, "Address the Prometheus endpoint binds to")->capture_default_str();
   app.add_flag("--no-prometheus", no_prometheus, "Do not serve Prometheus metrics");
   app.add_option("--block-time-ms", block_time_ms, "Time between blocks in milliseconds")
       ->capture_default_str()->check(CLI::Range(uint64_t{10}, uint64_t{600'000}));
   app.add_option("--state-pruning", pruning, "Keep state of the last N blocks, or \"archive\"")->capture_default_str();
-  app.add_option("--validator", validator, "Produce blocks as this dev account (alice..ferdie) or keystore file; --dev defaults to alice");
+  app.add_option("--validator", validator, "Produce blocks as this dev account (alice..ferdie; dev and local chains only); --dev defaults to alice");
   app.add_option("--dev-accounts", dev_accounts, "Also fund N deterministic load-test accounts (dev chains only)")->capture_default_str();
   app.add_option("--name", name, "Node name reported by system_name")->capture_default_str();
   app.add_option("--log-format", log_format, "Log format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
@@ -103,18 +104,17 @@ int main(int argc, char** argv) {
   cfg.rpc_address = rpc_address;
   cfg.rpc_port = rpc_port;
   cfg.rpc_max_connections = rpc_max_connections;
+  cfg.prometheus_address = prometheus_address;
   cfg.prometheus_port = no_prometheus ? std::nullopt : std::optional<uint16_t>(prometheus_port);
   cfg.block_time_ms = block_time_ms;
   cfg.state_pruning_window = *window;
   cfg.node_name = name;
   if (validator.empty() && (dev || chain == "dev")) validator = "alice";
   if (!validator.empty()) {
+    if (cfg.spec.chain_type != "development" && cfg.spec.chain_type != "local")
+      return Fail(phalanx::InvalidArgument("--validator takes a dev account name, which only development and local chains accept (this chain is \"" + cfg.spec.chain_type + "\")"));
     auto key = phalanx::crypto::DevAccount(validator);
-    if (!key.ok()) {
-      if (cfg.spec.chain_type != "development" && cfg.spec.chain_type != "local")
-        return Fail(phalanx::InvalidArgument("--validator " + validator + " is not a dev account name; keystore validators arrive with multi-validator consensus"));
-      return Fail(key.status());
-    }
+    if (!key.ok()) return Fail(key.status().WithContext("--validator"));
     cfg.validator = std::move(key).value();
   }
 

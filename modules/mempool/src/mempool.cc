@@ -203,20 +203,25 @@ SubmitResult Mempool::InsertLocked(const PooledTxPtr& ptx, SubmitResult validate
   by_hash_.emplace(entry->hash, entry);
   eviction_.insert({payload.tip, ~entry->seq, entry->hash});
   bytes_ += entry->encoded.size();
-  RecountReady(s);
+  RecountReady(s, &events);
   bool ready = payload.nonce < s.account_nonce + s.ready;
-  events.push_back({entry->hash, ready ? TxStatus::kReady : TxStatus::kFuture, "", 0, {}});
+  if (!ready) events.push_back({entry->hash, TxStatus::kFuture, "", 0, {}});
   validated.ready = ready;
   return validated;
 }
 
-void Mempool::RecountReady(Sender& s) {
+void Mempool::RecountReady(Sender& s, std::vector<TxEvent>* events) {
   ready_total_ -= s.ready;
   size_t ready = 0;
   uint64_t expect = s.account_nonce;
   for (auto it = s.by_nonce.lower_bound(expect); it != s.by_nonce.end() && it->first == expect;
-       ++it, ++expect)
+       ++it, ++expect) {
     ++ready;
+    if (events && !it->second->announced_ready) {
+      it->second->announced_ready = true;
+      events->push_back({it->second->hash, TxStatus::kReady, "", 0, {}});
+    }
+  }
   s.ready = ready;
   ready_total_ += ready;
 }
@@ -321,7 +326,7 @@ void Mempool::OnBlockCommitted(std::span<const Hash32> included, uint64_t height
       EraseLocked(drop[i]);
       events.push_back({drop[i]->hash, TxStatus::kInvalid, reasons[i]});
     }
-    for (auto& [id, s] : senders_) RecountReady(s);
+    for (auto& [id, s] : senders_) RecountReady(s, &events);
   }
   Notify(std::move(events));
 }

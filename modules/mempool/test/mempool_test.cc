@@ -190,3 +190,35 @@ TEST_F(MempoolTest, BatchSubmitVerifiesSignaturesInParallel) {
 
 }  // namespace
 }  // namespace phalanx::mempool
+
+namespace phalanx::mempool {
+namespace {
+TEST_F(MempoolTest, FutureTransactionIsAnnouncedReadyWhenTheGapCloses) {
+  auto r1 = pool_.Submit(Tx("bob", 1), View());
+  ASSERT_TRUE(r1.ok());
+  EXPECT_TRUE(SawStatus(r1.hash, TxStatus::kFuture));
+  EXPECT_FALSE(SawStatus(r1.hash, TxStatus::kReady));
+  ASSERT_TRUE(pool_.Submit(Tx("bob", 0), View()).ok());
+  EXPECT_TRUE(SawStatus(r1.hash, TxStatus::kReady));
+}
+
+TEST_F(MempoolTest, FutureTransactionBecomesReadyAfterABlockUsesTheGap) {
+  auto r0 = pool_.Submit(Tx("eve", 0), View());
+  ProduceBlock();
+  auto r2 = pool_.Submit(Tx("eve", 2), View());
+  ASSERT_TRUE(r2.ok());
+  EXPECT_FALSE(SawStatus(r2.hash, TxStatus::kReady));
+  // Another node's block (simulated by executing nonce 1 outside the pool) closes the gap.
+  ++height_;
+  auto ex = runtime::BlockExecutor::Begin(state_, {height_, height_ * 1000, Dev("alice").public_key()});
+  Bytes b1 = Tx("eve", 1);
+  auto tx1 = types::DecodeTransaction(b1);
+  ASSERT_TRUE(ex->Apply(*tx1, b1.size())->ok());
+  state_.Apply(std::move(*ex).Finish().changes);
+  pool_.OnBlockCommitted({}, height_, Hash32{}, View());
+  EXPECT_TRUE(SawStatus(r2.hash, TxStatus::kReady));
+  EXPECT_EQ(pool_.ready_count(), 1u);
+  (void)r0;
+}
+}  // namespace
+}  // namespace phalanx::mempool

@@ -169,8 +169,9 @@ Result<ProducedBlock> Chain::ProduceBlock(std::span<const Candidate> candidates,
   out.hash = h.Hash();
   ASSIGN_OR_RETURN(out.certificate, Certify(out.hash, height, validator));
   ChainStore::AppendBlock(batch, block, out.hash, result.events, &out.certificate);
-  if (options_.state_pruning_window && height > *options_.state_pruning_window)
-    RETURN_IF_ERROR(tree_->Prune(height - *options_.state_pruning_window, batch));
+  // A window of N keeps the state of the last N blocks: versions height-N+1 .. height.
+  if (options_.state_pruning_window && height >= *options_.state_pruning_window)
+    RETURN_IF_ERROR(tree_->Prune(height + 1 - *options_.state_pruning_window, batch));
   RETURN_IF_ERROR(kv_->Write(std::move(batch), options_.sync_writes));
   {
     std::unique_lock lock(head_mu_);

@@ -87,11 +87,12 @@ Result<std::unique_ptr<Node>> Node::Start(NodeConfig config) {
                      {"is_syncing", false}};
     return {200, j.dump()};
   };
+  if (cfg.validator && cfg.spec.validators.IndexOf(cfg.validator->public_key()) < 0)
+    return FailedPrecondition("the validator key " + types::ToSs58(cfg.validator->public_key()) +
+                              " is not in this chain's validator set; pass --validator with a key "
+                              "listed in the chain spec's genesis.validators");
   auto server = rpc::Server::Start(rpc_opts, impl->methods, impl->registry);
-  if (!server.ok()) {
-    std::string hint = cfg.rpc_port == 9944 ? "" : "";
-    return server.status().WithContext("starting the JSON-RPC server" + hint);
-  }
+  if (!server.ok()) return server.status().WithContext("starting the JSON-RPC server");
   impl->rpc_server = std::move(server).value();
   if (cfg.prometheus_port) {
     auto ms = rpc::MetricsServer::Start(cfg.prometheus_address, *cfg.prometheus_port, impl->registry);
@@ -100,15 +101,13 @@ Result<std::unique_ptr<Node>> Node::Start(NodeConfig config) {
   }
   PHX_LOG_INFO("chain \"{}\" genesis {} at height {} ({})", cfg.spec.name,
                ToHex0x(impl->chain->genesis_hash()), head.height, ToHex0x(head.hash));
-  PHX_LOG_INFO("JSON-RPC on http://{}:{} and ws://{}:{}", cfg.rpc_address, impl->rpc_server->port(),
-               cfg.rpc_address, impl->rpc_server->port());
-  if (impl->metrics_server)
-    PHX_LOG_INFO("Prometheus metrics on http://{}:{}/metrics", cfg.prometheus_address,
-                 impl->metrics_server->port());
   if (cfg.validator) {
     PHX_LOG_INFO("producing a block every {} ms as {}", cfg.block_time_ms,
                  types::ToSs58(cfg.validator->public_key()));
     impl->producer = std::thread([self] { self->ProducerLoop(); });
+  } else {
+    PHX_LOG_WARN("not a validator: this node serves RPC but produces no blocks "
+                 "(pass --validator NAME on a development or local chain)");
   }
   return std::unique_ptr<Node>(new Node(std::move(impl)));
 }
@@ -195,6 +194,8 @@ void Node::Impl::PublishBlock(const ProducedBlock& b) {
   std::lock_guard lock(subs_mu);
   Broadcast(new_heads, header);
   Broadcast(finalized_heads, header);
+  // Watchers whose client went away before their transaction was final.
+  std::erase_if(tx_watchers, [](const auto& entry) { return entry.second->closed(); });
   for (const Hash32& tx : b.included) {
     auto [lo, hi] = tx_watchers.equal_range(tx);
     for (auto it = lo; it != hi; ++it) {
@@ -207,6 +208,8 @@ void Node::Impl::PublishBlock(const ProducedBlock& b) {
 }
 
 void Node::Impl::OnPoolEvents(const std::vector<mempool::TxEvent>& events) {
+  metrics->pool_size.Set(static_cast<double>(pool->size()));
+  metrics->pool_ready.Set(static_cast<double>(pool->ready_count()));
   std::lock_guard lock(subs_mu);
   if (tx_watchers.empty()) return;
   for (const auto& e : events) {

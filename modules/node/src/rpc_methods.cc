@@ -74,7 +74,10 @@ Parsed<types::AccountId> AccountParam(const json& params, size_t i, const char* 
   auto& var = std::get<0>(var##_parsed)
 
 json SubmitErrorJson(const mempool::SubmitResult& r) {
-  return json{{"reason", std::string(runtime::TxValidityName(r.validity))}, {"message", r.message}};
+  std::string reason(runtime::TxValidityName(r.validity));
+  if (r.error == mempool::SubmitError::kAlreadyImported) reason = "already_imported";
+  if (r.error == mempool::SubmitError::kTooLowPriority) reason = "too_low_priority";
+  return json{{"reason", reason}, {"message", r.message}};
 }
 
 RpcError SubmitError(const mempool::SubmitResult& r) {

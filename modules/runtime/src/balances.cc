@@ -5,7 +5,7 @@ namespace phalanx::runtime {
 
 Status Balances::Settle(const AccountId& id, AccountInfo info) {
   Balance total = info.total();
-  if (total != 0 && total < params_.existential_deposit && info.reserved == 0) {
+  if (total < params_.existential_deposit && info.reserved == 0 && info != AccountInfo{}) {
     // Reaped: the dust is burned and the record removed (its nonce resets; mortal
     // transactions, the CLI's default, cannot be replayed after that).
     RETURN_IF_ERROR(Burn(info.free));
@@ -26,7 +26,7 @@ Status Balances::Transfer(const AccountId& from, const AccountId& to, Balance am
   if (existence == Existence::kKeepAlive && src_after + src.reserved < params_.existential_deposit)
     return FailedPrecondition("transfer would take the sender below the existential deposit (" +
                               types::FormatAmount(params_.existential_deposit) +
-                              "); use transfer to allow the account to be reaped");
+                              "); use balances.transfer (the CLI without --keep-alive) to allow the account to be reaped");
   if (from == to || amount == 0) return Status::Ok();
   ASSIGN_OR_RETURN(AccountInfo dst, LoadAccount(state_, to));
   bool creates = dst.total() == 0 && dst.nonce == 0;

@@ -56,9 +56,9 @@ Result<TxVerdict> ValidateTransaction(const StateReader& state, const Params& pa
       encoded_length > params.max_block_bytes)
     return Reject(TxValidity::kExhaustsResources, "transaction is too large for a block");
   if (p.valid_until != 0 && height > p.valid_until)
-    return Reject(TxValidity::kExpired, "transaction expired at height " +
-                                            std::to_string(p.valid_until) + " (chain is at " +
-                                            std::to_string(height) + "); sign it again");
+    return Reject(TxValidity::kExpired, "transaction expired: valid until block " +
+                                            std::to_string(p.valid_until) + ", cannot enter block " +
+                                            std::to_string(height) + "; sign it again");
   ASSIGN_OR_RETURN(AccountInfo acct, LoadAccount(state, p.signer));
   if (p.nonce < acct.nonce)
     return Reject(TxValidity::kStale,

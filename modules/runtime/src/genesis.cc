@@ -1,6 +1,7 @@
 // Chain spec JSON and the genesis state.
 #include "phalanx/runtime/genesis.h"
 
+#include <algorithm>
 #include <set>
 
 #include "phalanx/crypto/hash.h"
@@ -71,6 +72,11 @@ Result<ChainSpec> ParseSpec(const json& j) {
   ASSIGN_OR_RETURN(spec.name, StringField(j, "name"));
   ASSIGN_OR_RETURN(spec.id, StringField(j, "id"));
   ASSIGN_OR_RETURN(spec.chain_type, StringField(j, "chain_type"));
+  // The id names the chain's directory under --base-path: keep it a plain file name.
+  if (spec.id.empty() || spec.id.size() > 64 ||
+      spec.id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+          std::string::npos)
+    return InvalidArgument("chain spec: \"id\" must be 1..64 letters, digits, '_' or '-'");
   auto g = j.find("genesis");
   if (g == j.end() || !g->is_object()) return InvalidArgument("chain spec: missing \"genesis\" object");
   if (auto t = g->find("time_ms"); t != g->end()) {
@@ -109,6 +115,10 @@ Result<ChainSpec> ParseSpec(const json& j) {
     if (!id.ok()) return InvalidArgument(where + ": " + std::string(id.status().message()));
     spec.validators.validators.push_back({*id, e["power"].get<uint64_t>()});
   }
+  // Canonical order (by public key) so the set hashes the same however the file lists it.
+  std::sort(spec.validators.validators.begin(), spec.validators.validators.end(),
+            [](const auto& a, const auto& b) { return a.public_key < b.public_key; });
+  RETURN_IF_ERROR(spec.validators.Validate().WithContext("chain spec: genesis.validators"));
   if (auto p = g->find("params"); p != g->end()) {
     ASSIGN_OR_RETURN(spec.params, Params::FromJson(*p));
   }

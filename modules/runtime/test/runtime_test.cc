@@ -146,6 +146,13 @@ TEST_F(RuntimeTest, TransferAllKeepAliveLeavesExactlyTheDeposit) {
   EXPECT_EQ(Account("eve").free, Params{}.existential_deposit);
 }
 
+TEST_F(RuntimeTest, TransferAllAllowDeathReapsTheEmptiedAccount) {
+  RunBlock({Tx("eve", 0, types::calls::TransferAll{Id("ferdie"), false})});
+  EXPECT_TRUE(HasEvent("system.ExtrinsicSuccess"));
+  EXPECT_TRUE(HasEvent("balances.AccountReaped"));
+  EXPECT_EQ(Account("eve"), AccountInfo{});
+}
+
 TEST_F(RuntimeTest, ReserveAndUnreserveMoveBetweenFreeAndReserved) {
   Overlay o(state_);
   std::vector<types::Event> events;

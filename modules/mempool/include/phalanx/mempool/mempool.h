@@ -52,6 +52,8 @@ struct PooledTx {
   Bytes encoded;
   Hash32 hash{};
   uint64_t seq = 0;  // arrival order
+  // Whether "ready" was announced; guarded by the pool's lock.
+  mutable bool announced_ready = false;
 };
 using PooledTxPtr = std::shared_ptr<const PooledTx>;
 
@@ -119,7 +121,8 @@ class Mempool {
   SubmitResult InsertLocked(const PooledTxPtr& ptx, SubmitResult validated,
                             std::vector<TxEvent>& events);
   void EraseLocked(const PooledTxPtr& ptx);
-  void RecountReady(Sender& s);
+  // Recomputes the sender's ready run; announces transactions that just became ready.
+  void RecountReady(Sender& s, std::vector<TxEvent>* events = nullptr);
   bool MakeRoomLocked(types::Balance tip, size_t bytes, std::vector<TxEvent>& events);
   SubmitResult Validate(const PooledTxPtr& ptx, const ChainView& view) const;
   void Notify(std::vector<TxEvent> events);
