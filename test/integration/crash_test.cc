@@ -147,8 +147,11 @@ class TransferLoad {
         refetch_(kSenders, false) {}
   ~TransferLoad() { Stop(); }
 
-  void Start() {
+  // Connects (before the caller's kill timer starts), then submits on a thread of its own.
+  Status Start() {
+    ASSIGN_OR_RETURN(client_, rpc::Client::Connect(url_, 5000));
     thread_ = std::thread([this] { Run(); });
+    return Status::Ok();
   }
 
   // Stops submitting and waits until every submitted transfer has a final status.
@@ -174,16 +177,8 @@ class TransferLoad {
     client_.reset();
   }
 
-  std::string connect_error() const { return connect_error_; }
-
  private:
   void Run() {
-    auto c = rpc::Client::Connect(url_, 5000);
-    if (!c.ok()) {
-      connect_error_ = c.status().ToString();
-      return;
-    }
-    client_ = std::move(c).value();
     size_t next = 0;
     while (!stop_) {
       if (!paused_ && client_->connected()) {
@@ -293,7 +288,6 @@ class TransferLoad {
   std::mt19937_64 rng_;           // load thread only
   std::vector<uint64_t> nonces_;  // load thread only
   std::unique_ptr<rpc::Client> client_;
-  std::string connect_error_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> paused_{false};
@@ -526,11 +520,11 @@ void KillRepeatedlyUnderLoad(NodeProcess& node, const CrashConfig& cfg, const Ac
     Ms delay = PickKillDelay(rng, i);
     {
       TransferLoad load(ledger, accounts, genesis_hash, node.ws_url(), *nonces, i, cfg.seed + i);
-      load.Start();
+      Status started = load.Start();
+      ASSERT_TRUE(started.ok()) << "iteration " << i << ": " << started.ToString();
       std::this_thread::sleep_for(delay);
       node.Kill9();
       load.Stop();
-      ASSERT_EQ(load.connect_error(), "") << "iteration " << i;
     }
     std::optional<Ms> startup_kill = PickStartupKillDelay(rng);
     if (startup_kill) {
@@ -574,11 +568,11 @@ void SettleUnderLoad(NodeProcess& node, const CrashConfig& cfg, const Accounts& 
   ASSERT_TRUE(nonces.ok()) << nonces.status().ToString();
   TransferLoad load(ledger, accounts, genesis_hash, node.ws_url(), *nonces, cfg.iterations,
                     cfg.seed + cfg.iterations);
-  load.Start();
+  Status started = load.Start();
+  ASSERT_TRUE(started.ok()) << started.ToString();
   std::this_thread::sleep_for(kSettleLoad);
   EXPECT_TRUE(load.Drain(kDrainTimeout)) << "transfers still unfinished after the load stopped";
   load.Stop();
-  ASSERT_EQ(load.connect_error(), "");
 }
 
 // Leaves the database and the node's log behind when the test failed.
