@@ -4,7 +4,7 @@ PRESET ?= release
 BUILD_DIR := $(if $(filter release,$(PRESET)),build,build-$(PRESET))
 CTEST_ARGS ?=
 
-.PHONY: setup configure build test dev bench asan fuzz format clean
+.PHONY: setup configure build test test-full dev bench asan fuzz format clean
 
 setup:
 	@bash scripts/setup.sh
@@ -17,6 +17,10 @@ build: configure
 
 test: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j2 $(CTEST_ARGS)
+
+# The long version: 20 kill -9 crash iterations instead of CI's 6.
+test-full: build
+	@PHALANX_CRASH_ITERATIONS=20 ctest --test-dir $(BUILD_DIR) --output-on-failure -j2 $(CTEST_ARGS)
 
 dev: build
 	@$(BUILD_DIR)/bin/phalanx-node --dev
