@@ -18,8 +18,6 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstdlib>
-#include <cstring>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <string>
@@ -30,6 +28,7 @@
 #include "phalanx/codec/codec.h"
 #include "phalanx/crypto/hash.h"
 #include "phalanx/runtime/genesis.h"
+#include "phalanx/runtime/params.h"
 #include "phalanx/types/address.h"
 #include "phalanx/types/transaction.h"
 
@@ -101,6 +100,16 @@ Options ParseOptions(int argc, char** argv) {
   }
   if (o.txs == 0 || o.accounts == 0 || o.connections == 0 || o.window == 0)
     Usage("--txs, --accounts, --connections and --window must be > 0");
+  // The pool refuses a nonce more than max_future_nonces past the account's on-chain nonce, even
+  // when the transactions before it are pending: a sender can have at most that many + 1 queued.
+  const size_t per_sender = (o.txs + o.accounts - 1) / o.accounts;
+  const size_t max_per_sender = runtime::Params{}.max_future_nonces + size_t{1};
+  if (per_sender > max_per_sender)
+    Usage(("each account would send " + std::to_string(per_sender) +
+           " transfers, more than the pool queues per sender (" + std::to_string(max_per_sender) +
+           "); raise --accounts to at least " +
+           std::to_string((o.txs + max_per_sender - 1) / max_per_sender))
+              .c_str());
   return o;
 }
 
