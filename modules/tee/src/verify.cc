@@ -1,0 +1,179 @@
+// Quote verification against verified collateral: validity times, the PCK chain in the quote up
+// to the pinned root, revocation, the PCK certificate's SGX extension, the QE report signature,
+// the attestation-key binding, the quote signature, then the TCB evaluation (tcb.cc).
+#include "phalanx/tee/verify.h"
+
+#include <openssl/objects.h>
+#include <openssl/sha.h>
+#include <openssl/x509v3.h>
+
+#include "collateral_certs.h"
+#include "phalanx/tee/limits.h"
+#include "tcb.h"
+
+namespace phalanx::tee {
+namespace {
+
+using internal::X509Ptr;
+
+constexpr char kSgxExtensionOid[] = "1.2.840.113741.1.13.1";
+
+Failure ChainFail(const std::string& what) {
+  return Fail(ErrorCode::kBadPckChain,
+              "PCK certificate chain in the quote: " + what +
+                  "; the quote was altered or not produced by a genuine Intel platform");
+}
+
+Check CheckTimes(const VerifiedCollateral& c, const std::vector<X509Ptr>& chain, int64_t t) {
+  auto expired = [t](const std::string& what, int64_t nb, int64_t na) {
+    return Fail(ErrorCode::kExpired,
+                what + " is valid from " + internal::FormatUnixTime(nb) + " to " +
+                    internal::FormatUnixTime(na) + ", not at " + internal::FormatUnixTime(t) +
+                    (t > na ? "; refresh the collateral from Intel PCS / PCCS"
+                            : "; check the verification time (it is before the data was issued)"));
+  };
+  if (const ValidityWindow* w = c.FirstInvalidAt(t))
+    return expired(w->what, w->not_before_unix, w->not_after_unix);
+  for (const X509Ptr& cert : chain) {
+    auto nb = internal::Asn1TimeToUnix(X509_get0_notBefore(cert.get()));
+    auto na = internal::Asn1TimeToUnix(X509_get0_notAfter(cert.get()));
+    if (!nb || !na) return ChainFail("unreadable certificate validity");
+    if (t < *nb || t > *na)
+      return expired("certificate '" + internal::CommonName(cert.get()) + "'", *nb, *na);
+  }
+  return std::nullopt;
+}
+
+// leaf, PCK CA, root: signatures, issuer names, CA flag, pinned root.
+Check CheckPckChain(const std::vector<X509Ptr>& chain, const internal::CollateralCerts& certs) {
+  if (chain.size() != 3)
+    return ChainFail("expected 3 certificates (PCK, PCK CA, root), found " +
+                     std::to_string(chain.size()));
+  X509* leaf = chain[0].get();
+  X509* ca = chain[1].get();
+  X509* root = chain[2].get();
+  TEE_TRY(internal::CheckPinnedRoot(root, "the PCK certificate chain in the quote"));
+  if (X509_check_issued(root, ca) != X509_V_OK || X509_verify(ca, X509_get0_pubkey(root)) != 1 ||
+      X509_check_ca(ca) == 0)
+    return ChainFail("'" + internal::CommonName(ca) + "' is not a CA validly signed by the root");
+  if (X509_check_issued(ca, leaf) != X509_V_OK || X509_verify(leaf, X509_get0_pubkey(ca)) != 1)
+    return ChainFail("the PCK certificate is not validly signed by '" + internal::CommonName(ca) +
+                     "'");
+  if (X509_NAME_cmp(X509_get_issuer_name(leaf), X509_CRL_get_issuer(certs.pck_crl.get())) != 0)
+    return ChainFail("the PCK certificate was issued by '" + internal::CommonName(ca) +
+                     "' but the collateral's PCK CRL by another CA; fetch the PCK CRL of that CA");
+  return std::nullopt;
+}
+
+Check CheckRevocation(const std::vector<X509Ptr>& chain, const internal::CollateralCerts& certs) {
+  auto revoked = [](X509_CRL* crl, X509* cert, const char* crl_name) -> Check {
+    X509_REVOKED* entry = nullptr;
+    if (X509_CRL_get0_by_serial(crl, &entry, X509_get0_serialNumber(cert)) == 1)
+      return Fail(ErrorCode::kRevoked,
+                  "certificate '" + internal::CommonName(cert) + "' (serial " +
+                      internal::SerialHex(cert) + ") is revoked by the " + crl_name +
+                      "; Intel no longer trusts this platform's key - the platform must be "
+                      "re-provisioned");
+    return std::nullopt;
+  };
+  TEE_TRY(revoked(certs.pck_crl.get(), chain[0].get(), "PCK CRL"));
+  TEE_TRY(revoked(certs.root_crl.get(), chain[1].get(), "Root CA CRL"));
+  return std::nullopt;
+}
+
+Outcome<PckExtensions> ReadPckExtensions(X509* leaf) {
+  static ASN1_OBJECT* const kOid = OBJ_txt2obj(kSgxExtensionOid, 1);
+  int idx = X509_get_ext_by_OBJ(leaf, kOid, -1);
+  if (idx < 0 || X509_get_ext_by_OBJ(leaf, kOid, idx) >= 0)
+    return ChainFail("the PCK certificate must carry exactly one SGX extension");
+  ASN1_OCTET_STRING* data = X509_EXTENSION_get_data(X509_get_ext(leaf, idx));
+  return ParseSgxExtension(ByteView(data->data, static_cast<size_t>(data->length)));
+}
+
+Check CheckFmspc(const Quote& q, const PckExtensions& pck, const TcbInfo& info) {
+  bool tee_ok = q.tee == TeeType::kSgx ? (info.id.empty() || info.id == "SGX") : info.id == "TDX";
+  if (!tee_ok)
+    return Fail(ErrorCode::kFmspcMismatch,
+                "the TCB Info is for " + (info.id.empty() ? std::string("SGX") : info.id) +
+                    " but the quote is " + (q.tee == TeeType::kSgx ? "SGX" : "TDX") +
+                    "; supply the TCB Info of this platform");
+  if (pck.fmspc != info.fmspc || pck.pce_id != info.pce_id)
+    return Fail(ErrorCode::kFmspcMismatch,
+                "the TCB Info is for FMSPC " + ToHex(info.fmspc) + " / PCE ID " +
+                    ToHex(info.pce_id) + " but the PCK certificate says FMSPC " + ToHex(pck.fmspc) +
+                    " / PCE ID " + ToHex(pck.pce_id) + "; supply the TCB Info of this platform");
+  return std::nullopt;
+}
+
+Check CheckSignatures(const Quote& q, X509* leaf) {
+  if (!internal::VerifyEcdsaP256Sha256(X509_get0_pubkey(leaf), q.qe_report_raw.view(),
+                                       q.qe_report_signature))
+    return Fail(ErrorCode::kBadQeReportSignature,
+                "the QE report is not signed by the PCK key of the certificate in the quote; the "
+                "quote was altered");
+  Bytes bound(q.attestation_key.begin(), q.attestation_key.end());
+  bound.insert(bound.end(), q.qe_auth_data.begin(), q.qe_auth_data.end());
+  uint8_t digest[32];
+  SHA256(bound.data(), bound.size(), digest);
+  const FixedBytes<64>& rd = q.qe_report.report_data;
+  bool tail_zero = true;
+  for (size_t i = 32; i < 64; ++i) tail_zero = tail_zero && rd[i] == 0;
+  if (std::memcmp(digest, rd.data.data(), 32) != 0 || !tail_zero)
+    return Fail(ErrorCode::kBadAttestationKeyBinding,
+                "the QE report does not vouch for the attestation key (REPORTDATA != SHA-256 of "
+                "key and QE authentication data); the quote was altered");
+  auto key = internal::P256KeyFromRaw(q.attestation_key);
+  if (!key || !internal::VerifyEcdsaP256Sha256(key.get(), q.signed_region, q.signature))
+    return Fail(ErrorCode::kBadQuoteSignature,
+                "the quote signature over header and report body does not verify with the "
+                "attestation key; the quote was altered");
+  return std::nullopt;
+}
+
+Check VerifyParsed(const Quote& q, const VerifiedCollateral& c, int64_t t, QuoteVerdict& v) {
+  auto chain = internal::ParsePemChain(q.pck_chain_pem, kMaxChainCertificates);
+  if (!chain) return ChainFail("the PEM certificates do not parse");
+  const internal::CollateralCerts& certs = c.certs();
+  TEE_TRY(CheckPckChain(*chain, certs));
+  v.pck_issuer_ca = internal::CommonName((*chain)[1].get());
+  TEE_TRY(CheckTimes(c, *chain, t));
+  TEE_TRY(CheckRevocation(*chain, certs));
+  TEE_ASSIGN_OR_FAIL(PckExtensions pck, ReadPckExtensions((*chain)[0].get()));
+  v.pck = pck;
+  TEE_TRY(CheckFmspc(q, pck, c.tcb_info()));
+  TEE_TRY(CheckSignatures(q, (*chain)[0].get()));
+  return internal::EvaluateTcb(q, pck, c, v);
+}
+
+}  // namespace
+
+QuoteVerdict VerifyQuote(ByteView quote_bytes, const VerifiedCollateral& collateral,
+                         int64_t at_unix) {
+  QuoteVerdict v;
+  Outcome<Quote> q = ParseQuote(quote_bytes);
+  if (!q.ok()) {
+    v.error = q.failure();
+    return v;
+  }
+  v.quote = std::move(q).value();
+  if (Check failed = VerifyParsed(*v.quote, collateral, at_unix, v)) {
+    v.error = std::move(*failed);
+    v.tcb_status.reset();
+    v.advisory_ids.clear();
+  }
+  return v;
+}
+
+QuoteVerdict VerifyQuote(ByteView quote_bytes, const CollateralFiles& files, int64_t at_unix) {
+  auto collateral = VerifyCollateral(files);
+  if (!collateral.ok()) {
+    QuoteVerdict v;
+    Outcome<Quote> q = ParseQuote(quote_bytes);
+    if (q.ok()) v.quote = std::move(q).value();
+    v.error = q.ok() ? collateral.failure() : q.failure();
+    return v;
+  }
+  return VerifyQuote(quote_bytes, **collateral, at_unix);
+}
+
+}  // namespace phalanx::tee
