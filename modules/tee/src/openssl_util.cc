@@ -25,21 +25,34 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
 }  // namespace
 
 std::optional<std::vector<X509Ptr>> ParsePemChain(std::string_view pem, size_t max_certs) {
+  // Strict: only CERTIFICATE blocks separated by whitespace, so that no unsigned byte of the
+  // certification data can change without the chain failing.
+  static constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
+  static constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
+  auto only_ws = [](std::string_view s) {
+    return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
+  };
   std::vector<X509Ptr> out;
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
-      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
-  if (!bio) return std::nullopt;
+  size_t pos = 0;
   for (;;) {
-    X509* c = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr);
-    if (!c) break;
+    size_t begin = pem.find(kBegin, pos);
+    if (begin == std::string_view::npos) {
+      if (!only_ws(pem.substr(pos))) return std::nullopt;
+      break;
+    }
+    if (!only_ws(pem.substr(pos, begin - pos))) return std::nullopt;
+    size_t end = pem.find(kEnd, begin);
+    if (end == std::string_view::npos) return std::nullopt;
+    end += kEnd.size();
+    if (out.size() == max_certs) return std::nullopt;
+    std::string_view block = pem.substr(begin, end - begin);
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+        BIO_new_mem_buf(block.data(), static_cast<int>(block.size())), &BIO_free);
+    X509* c = bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr;
+    if (!c) return std::nullopt;
     out.emplace_back(c);
-    if (out.size() > max_certs) return std::nullopt;
+    pos = end;
   }
-  // Anything left other than whitespace is a block that failed to parse.
-  char* rest = nullptr;
-  long rest_len = BIO_get_mem_data(bio.get(), &rest);
-  std::string_view tail(rest ? rest : "", rest ? static_cast<size_t>(rest_len) : 0);
-  if (tail.find("-----BEGIN") != std::string_view::npos) return std::nullopt;
   if (out.empty()) return std::nullopt;
   return out;
 }

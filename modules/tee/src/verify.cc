@@ -132,7 +132,9 @@ Check CheckSignatures(const Quote& q, X509* leaf) {
 
 Check VerifyParsed(const Quote& q, const VerifiedCollateral& c, int64_t t, QuoteVerdict& v) {
   auto chain = internal::ParsePemChain(q.pck_chain_pem, kMaxChainCertificates);
-  if (!chain) return ChainFail("the PEM certificates do not parse");
+  if (!chain)
+    return ChainFail("the PEM text is not 1.." + std::to_string(kMaxChainCertificates) +
+                     " well-formed certificates (the limit) separated by whitespace");
   const internal::CollateralCerts& certs = c.certs();
   TEE_TRY(CheckPckChain(*chain, certs));
   v.pck_issuer_ca = internal::CommonName((*chain)[1].get());

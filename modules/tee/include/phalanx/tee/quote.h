@@ -92,6 +92,8 @@ struct Quote {
   std::string pck_chain_pem;  // certification data type 5, a trailing NUL removed
 
   const FixedBytes<64>& report_data() const { return sgx ? sgx->report_data : td->report_data; }
+  // The DEBUG bit of the enclave (SGX ATTRIBUTES) or TD (TD_ATTRIBUTES).
+  bool debug_any() const { return sgx ? sgx->debug() : td->debug(); }
 };
 
 // Parses a quote. Failures: kParseError (truncated, inconsistent lengths, trailing bytes,
