@@ -23,6 +23,10 @@ function(phalanx_module)
   set_property(GLOBAL PROPERTY PHALANX_DEPS_${M_NAME} ${M_DEPS})
 
   file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/src/*.cc)
+  if(NOT srcs)
+    message(STATUS "module ${M_NAME}: no sources yet, skipped")
+    return()
+  endif()
   add_library(${target} STATIC ${srcs})
   target_include_directories(${target} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
                                         PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)

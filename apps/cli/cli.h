@@ -42,5 +42,6 @@ Result<types::AccountId> ResolveAddress(const GlobalOptions& g, const std::strin
 
 void AddKeyCommands(CLI::App& app, GlobalOptions& g, std::function<CommandResult()>& run);
 void AddChainCommands(CLI::App& app, GlobalOptions& g, std::function<CommandResult()>& run);
+void AddAttestCommands(CLI::App& app, GlobalOptions& g, std::function<CommandResult()>& run);
 
 }  // namespace phalanx::cli

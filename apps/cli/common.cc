@@ -33,8 +33,9 @@ Result<std::string> ReadPassword(const GlobalOptions& g, std::string_view name, 
   }
   if (const char* env = std::getenv("PHALANX_PASSWORD"); env != nullptr) return std::string(env);
   if (!::isatty(STDIN_FILENO))
-    return FailedPrecondition("key '" + std::string(name) +
-                              "' needs a password: pass --password-file FILE or set PHALANX_PASSWORD");
+    return FailedPrecondition(
+        "key '" + std::string(name) +
+        "' needs a password: pass --password-file FILE or set PHALANX_PASSWORD");
   auto prompt = [](const char* text) {
     std::cerr << text << std::flush;
     termios old{};
@@ -49,7 +50,8 @@ Result<std::string> ReadPassword(const GlobalOptions& g, std::string_view name, 
     return line;
   };
   std::string pw = prompt(("Password for key '" + std::string(name) + "': ").c_str());
-  if (confirm && prompt("Repeat password: ") != pw) return InvalidArgument("passwords do not match");
+  if (confirm && prompt("Repeat password: ") != pw)
+    return InvalidArgument("passwords do not match");
   return pw;
 }
 
@@ -92,7 +94,8 @@ Result<types::AccountId> ResolveAddress(const GlobalOptions& g, const std::strin
   }
   if (IsDevName(who)) return crypto::DevAccount(who)->public_key();
   auto ss58 = types::FromSs58(who);
-  return InvalidArgument("'" + who + "' is not an SS58 address (" + std::string(ss58.status().message()) +
+  return InvalidArgument("'" + who + "' is not an SS58 address (" +
+                         std::string(ss58.status().message()) +
                          "), a 0x public key, a keystore key or a dev account name");
 }
 

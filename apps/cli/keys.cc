@@ -16,11 +16,11 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 Status ValidName(const std::string& name) {
-  if (name.empty() || name.size() > 64)
-    return InvalidArgument("key names are 1..64 characters");
+  if (name.empty() || name.size() > 64) return InvalidArgument("key names are 1..64 characters");
   for (char c : name)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_')
-      return InvalidArgument("key name '" + name + "' may only contain letters, digits, '-' and '_'");
+      return InvalidArgument("key name '" + name +
+                             "' may only contain letters, digits, '-' and '_'");
   return Status::Ok();
 }
 
@@ -65,7 +65,9 @@ void AddKeyCommands(CLI::App& app, GlobalOptions& g, std::function<CommandResult
   static std::string gen_name;
   static size_t gen_words = 24;
   gen->add_option("--name", gen_name, "Save it encrypted in the keystore under this name");
-  gen->add_option("--words", gen_words, "Mnemonic length")->check(CLI::IsMember({12, 15, 18, 21, 24}))->capture_default_str();
+  gen->add_option("--words", gen_words, "Mnemonic length")
+      ->check(CLI::IsMember({12, 15, 18, 21, 24}))
+      ->capture_default_str();
   gen->callback([&] {
     run = [&]() -> CommandResult {
       std::string phrase = crypto::GenerateMnemonic(gen_words);
@@ -74,7 +76,8 @@ void AddKeyCommands(CLI::App& app, GlobalOptions& g, std::function<CommandResult
       out.json = KeyJson(gen_name, k.public_key());
       out.json["mnemonic"] = phrase;
       out.text = KeyText(k.public_key()) + "mnemonic:   " + phrase +
-                 "\n\nWrite the mnemonic down and keep it offline: it is the only way to recover this key.\n";
+                 "\n\nWrite the mnemonic down and keep it offline: it is the only way to recover "
+                 "this key.\n";
       if (!gen_name.empty()) {
         ASSIGN_OR_RETURN(fs::path path, SaveKey(g, gen_name, k, phrase));
         out.json["file"] = path.string();
@@ -84,11 +87,17 @@ void AddKeyCommands(CLI::App& app, GlobalOptions& g, std::function<CommandResult
     };
   });
 
-  auto* inspect = key->add_subcommand("inspect", "Show the address of a mnemonic, key name, dev account or address");
+  auto* inspect = key->add_subcommand(
+      "inspect", "Show the address of a mnemonic, key name, dev account or address");
   static std::string what;
   static uint32_t index = 0;
-  inspect->add_option("what", what, "A mnemonic (quoted), keystore key name, dev account, SS58 address or 0x public key")->required();
-  inspect->add_option("--index", index, "Account index for mnemonics (m/44'/4242'/0'/0'/index')")->capture_default_str();
+  inspect
+      ->add_option(
+          "what", what,
+          "A mnemonic (quoted), keystore key name, dev account, SS58 address or 0x public key")
+      ->required();
+  inspect->add_option("--index", index, "Account index for mnemonics (m/44'/4242'/0'/0'/index')")
+      ->capture_default_str();
   inspect->callback([&] {
     run = [&]() -> CommandResult {
       Output out;
@@ -110,47 +119,54 @@ void AddKeyCommands(CLI::App& app, GlobalOptions& g, std::function<CommandResult
   static std::string import_name, import_mnemonic;
   static uint32_t import_index = 0;
   import->add_option("--name", import_name, "Name in the keystore")->required();
-  import->add_option("--mnemonic", import_mnemonic, "The mnemonic (default: read from standard input, so it stays out of shell history)");
-  import->add_option("--index", import_index, "Account index (m/44'/4242'/0'/0'/index')")->capture_default_str();
+  import->add_option(
+      "--mnemonic", import_mnemonic,
+      "The mnemonic (default: read from standard input, so it stays out of shell history)");
+  import->add_option("--index", import_index, "Account index (m/44'/4242'/0'/0'/index')")
+      ->capture_default_str();
   import->callback([&] {
     run = [&]() -> CommandResult {
       std::string phrase = import_mnemonic.empty() ? ReadSecretLine("Mnemonic: ") : import_mnemonic;
-      ASSIGN_OR_RETURN(crypto::SigningKey k, crypto::DeriveEd25519(phrase, import_index));
-      ASSIGN_OR_RETURN(fs::path path, SaveKey(g, import_name, k, phrase));
-      Output out;
-      out.json = KeyJson(import_name, k.public_key());
-      out.json["file"] = path.string();
-      out.text = KeyText(k.public_key()) + "saved (encrypted) to " + path.string() + "\n";
-      return out;
-    };
-  });
+  ASSIGN_OR_RETURN(crypto::SigningKey k, crypto::DeriveEd25519(phrase, import_index));
+  ASSIGN_OR_RETURN(fs::path path, SaveKey(g, import_name, k, phrase));
+  Output out;
+  out.json = KeyJson(import_name, k.public_key());
+  out.json["file"] = path.string();
+  out.text = KeyText(k.public_key()) + "saved (encrypted) to " + path.string() + "\n";
+  return out;
+};
+}  // namespace phalanx::cli
+);
 
-  auto* list = key->add_subcommand("list", "List the keys in the keystore");
-  list->callback([&] {
-    run = [&]() -> CommandResult {
-      ASSIGN_OR_RETURN(fs::path dir, KeystoreDir(g));
-      Output out;
-      out.json = json::array();
-      std::error_code ec;
-      std::vector<fs::path> files;
-      for (const auto& e : fs::directory_iterator(dir, ec))
-        if (e.path().extension() == ".json") files.push_back(e.path());
-      std::sort(files.begin(), files.end());
-      for (const auto& f : files) {
-        auto text = platform::ReadFile(f, 64 * 1024);
-        if (!text.ok()) continue;
-        auto kf = crypto::ParseKeystore(*text);
-        if (!kf.ok()) {
-          out.text += f.filename().string() + ": unreadable (" + std::string(kf.status().message()) + ")\n";
-          continue;
-        }
-        out.json.push_back(KeyJson(kf->name, kf->public_key));
-        out.text += kf->name + "  " + types::ToSs58(kf->public_key) + "\n";
+auto* list = key->add_subcommand("list", "List the keys in the keystore");
+list->callback([&] {
+  run = [&]() -> CommandResult {
+    ASSIGN_OR_RETURN(fs::path dir, KeystoreDir(g));
+    Output out;
+    out.json = json::array();
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      if (e.path().extension() == ".json") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+      auto text = platform::ReadFile(f, 64 * 1024);
+      if (!text.ok()) continue;
+      auto kf = crypto::ParseKeystore(*text);
+      if (!kf.ok()) {
+        out.text +=
+            f.filename().string() + ": unreadable (" + std::string(kf.status().message()) + ")\n";
+        continue;
       }
-      if (files.empty()) out.text = "no keys in " + dir.string() + "; create one with `phalanx key generate --name NAME`\n";
-      return out;
-    };
-  });
+      out.json.push_back(KeyJson(kf->name, kf->public_key));
+      out.text += kf->name + "  " + types::ToSs58(kf->public_key) + "\n";
+    }
+    if (files.empty())
+      out.text =
+          "no keys in " + dir.string() + "; create one with `phalanx key generate --name NAME`\n";
+    return out;
+  };
+});
 }
 
 }  // namespace phalanx::cli

@@ -12,12 +12,15 @@ int main(int argc, char** argv) {
   GlobalOptions g;
   app.add_option("--url", g.url, "Node RPC endpoint (ws:// or http://)")->capture_default_str();
   app.add_flag("--json", g.json, "Print machine-readable JSON");
-  app.add_option("--keystore", g.keystore, "Keystore directory (default $PHALANX_KEYSTORE or ~/.phalanx/keystore)");
-  app.add_option("--password-file", g.password_file, "Read the key password from this file (else $PHALANX_PASSWORD or a prompt)");
+  app.add_option("--keystore", g.keystore,
+                 "Keystore directory (default $PHALANX_KEYSTORE or ~/.phalanx/keystore)");
+  app.add_option("--password-file", g.password_file,
+                 "Read the key password from this file (else $PHALANX_PASSWORD or a prompt)");
   app.add_option("--timeout-ms", g.timeout_ms, "RPC timeout")->capture_default_str();
   std::function<CommandResult()> run;
   AddKeyCommands(app, g, run);
   AddChainCommands(app, g, run);
+  AddAttestCommands(app, g, run);
   CLI11_PARSE(app, argc, argv);
   if (!run) {
     std::cerr << app.help();
@@ -26,8 +29,9 @@ int main(int argc, char** argv) {
   CommandResult r = run();
   if (!r.ok()) {
     if (g.json) {
-      nlohmann::json err{{"error", {{"code", std::string(phalanx::StatusCodeName(r.status().code()))},
-                                    {"message", std::string(r.status().message())}}}};
+      nlohmann::json err{{"error",
+                          {{"code", std::string(phalanx::StatusCodeName(r.status().code()))},
+                           {"message", std::string(r.status().message())}}}};
       std::cout << err.dump() << "\n";
     } else {
       std::fprintf(stderr, "error: %s\n", std::string(r.status().message()).c_str());

@@ -19,7 +19,8 @@ using phalanx::Status;
 
 constexpr size_t kMaxSpecBytes = 512u << 20;
 
-Result<phalanx::runtime::ChainSpec> LoadSpec(bool dev, const std::string& chain, size_t dev_accounts) {
+Result<phalanx::runtime::ChainSpec> LoadSpec(bool dev, const std::string& chain,
+                                             size_t dev_accounts) {
   if (!chain.empty() && chain != "dev") {
     auto text = phalanx::platform::ReadFile(chain, kMaxSpecBytes);
     if (!text.ok()) return text.status().WithContext("reading chain spec --chain " + chain);
@@ -28,7 +29,8 @@ Result<phalanx::runtime::ChainSpec> LoadSpec(bool dev, const std::string& chain,
     return spec;
   }
   if (dev || chain == "dev") return phalanx::runtime::ChainSpec::Dev(dev_accounts);
-  return phalanx::InvalidArgument("no chain given: pass --dev for a development chain or --chain <spec.json>");
+  return phalanx::InvalidArgument(
+      "no chain given: pass --dev for a development chain or --chain <spec.json>");
 }
 
 Result<std::optional<uint64_t>> ParsePruning(const std::string& s) {
@@ -39,7 +41,8 @@ Result<std::optional<uint64_t>> ParsePruning(const std::string& s) {
     if (pos != s.size() || v == 0) throw std::invalid_argument(s);
     return std::optional<uint64_t>(v);
   } catch (...) {
-    return phalanx::InvalidArgument("--state-pruning takes a number of blocks (> 0) or \"archive\", got \"" + s + "\"");
+    return phalanx::InvalidArgument(
+        "--state-pruning takes a number of blocks (> 0) or \"archive\", got \"" + s + "\"");
   }
 }
 
@@ -55,40 +58,62 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("phalanx-node ") + PHALANX_VERSION);
   bool dev = false;
   std::string chain, base_path, log_format = "text", log_level = "info", pruning = "256";
-  std::string rpc_address = "127.0.0.1", prometheus_address = "127.0.0.1", validator, name = "phalanx-node";
+  std::string rpc_address = "127.0.0.1", prometheus_address = "127.0.0.1", validator,
+              name = "phalanx-node";
   uint16_t rpc_port = 9944, prometheus_port = 9615;
   bool no_prometheus = false;
   uint64_t block_time_ms = 1000;
   size_t dev_accounts = 0, rpc_max_connections = 1000;
-  app.add_flag("--dev", dev, "Development chain: alice validates, alice..ferdie are funded, state in a temp dir unless --base-path");
+  app.add_flag("--dev", dev,
+               "Development chain: alice validates, alice..ferdie are funded, state in a temp dir "
+               "unless --base-path");
   app.add_option("--chain", chain, "Chain spec JSON file (from build-spec), or \"dev\"");
   app.add_option("--base-path", base_path, "Directory for the database; reused on restart");
-  app.add_option("--rpc-port", rpc_port, "JSON-RPC port (HTTP and WebSocket)")->capture_default_str();
-  app.add_option("--rpc-address", rpc_address, "Address the JSON-RPC server binds to")->capture_default_str();
-  app.add_option("--rpc-max-connections", rpc_max_connections, "Maximum concurrent RPC connections")->capture_default_str();
-  app.add_option("--prometheus-port", prometheus_port, "Prometheus /metrics port")->capture_default_str();
-  app.add_option("--prometheus-address", prometheus_address, "Address the Prometheus endpoint binds to")->capture_default_str();
+  app.add_option("--rpc-port", rpc_port, "JSON-RPC port (HTTP and WebSocket)")
+      ->capture_default_str();
+  app.add_option("--rpc-address", rpc_address, "Address the JSON-RPC server binds to")
+      ->capture_default_str();
+  app.add_option("--rpc-max-connections", rpc_max_connections, "Maximum concurrent RPC connections")
+      ->capture_default_str();
+  app.add_option("--prometheus-port", prometheus_port, "Prometheus /metrics port")
+      ->capture_default_str();
+  app.add_option("--prometheus-address", prometheus_address,
+                 "Address the Prometheus endpoint binds to")
+      ->capture_default_str();
   app.add_flag("--no-prometheus", no_prometheus, "Do not serve Prometheus metrics");
   app.add_option("--block-time-ms", block_time_ms, "Time between blocks in milliseconds")
-      ->capture_default_str()->check(CLI::Range(uint64_t{10}, uint64_t{600'000}));
-  app.add_option("--state-pruning", pruning, "Keep state of the last N blocks, or \"archive\"")->capture_default_str();
-  app.add_option("--validator", validator, "Produce blocks as this dev account (alice..ferdie; dev and local chains only); --dev defaults to alice");
-  app.add_option("--dev-accounts", dev_accounts, "Also fund N deterministic load-test accounts (dev chains only)")->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{10}, uint64_t{600'000}));
+  app.add_option("--state-pruning", pruning, "Keep state of the last N blocks, or \"archive\"")
+      ->capture_default_str();
+  app.add_option("--validator", validator,
+                 "Produce blocks as this dev account (alice..ferdie; dev and local chains only); "
+                 "--dev defaults to alice");
+  app.add_option("--dev-accounts", dev_accounts,
+                 "Also fund N deterministic load-test accounts (dev chains only)")
+      ->capture_default_str();
   app.add_option("--name", name, "Node name reported by system_name")->capture_default_str();
-  app.add_option("--log-format", log_format, "Log format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
-  app.add_option("--log-level", log_level, "Log level")->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))->capture_default_str();
+  app.add_option("--log-format", log_format, "Log format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  app.add_option("--log-level", log_level, "Log level")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
 
-  auto* build_spec = app.add_subcommand("build-spec", "Print a chain spec as JSON (edit it and pass it with --chain)");
+  auto* build_spec = app.add_subcommand(
+      "build-spec", "Print a chain spec as JSON (edit it and pass it with --chain)");
   bool spec_dev = false;
   size_t spec_dev_accounts = 0;
   build_spec->add_flag("--dev", spec_dev, "The development chain's spec");
   build_spec->add_option("--dev-accounts", spec_dev_accounts, "Also fund N load-test accounts");
 
   CLI11_PARSE(app, argc, argv);
-  phalanx::log::Init(log_format == "json" ? phalanx::log::Format::kJson : phalanx::log::Format::kText, log_level);
+  phalanx::log::Init(
+      log_format == "json" ? phalanx::log::Format::kJson : phalanx::log::Format::kText, log_level);
 
   if (*build_spec) {
-    if (!spec_dev) return Fail(phalanx::InvalidArgument("build-spec needs --dev (the only built-in chain)"));
+    if (!spec_dev)
+      return Fail(phalanx::InvalidArgument("build-spec needs --dev (the only built-in chain)"));
     std::cout << phalanx::runtime::ChainSpec::Dev(spec_dev_accounts).ToJson().dump(2) << "\n";
     return 0;
   }
@@ -112,7 +137,10 @@ int main(int argc, char** argv) {
   if (validator.empty() && (dev || chain == "dev")) validator = "alice";
   if (!validator.empty()) {
     if (cfg.spec.chain_type != "development" && cfg.spec.chain_type != "local")
-      return Fail(phalanx::InvalidArgument("--validator takes a dev account name, which only development and local chains accept (this chain is \"" + cfg.spec.chain_type + "\")"));
+      return Fail(
+          phalanx::InvalidArgument("--validator takes a dev account name, which only development "
+                                   "and local chains accept (this chain is \"" +
+                                   cfg.spec.chain_type + "\")"));
     auto key = phalanx::crypto::DevAccount(validator);
     if (!key.ok()) return Fail(key.status().WithContext("--validator"));
     cfg.validator = std::move(key).value();

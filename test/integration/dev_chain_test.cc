@@ -30,8 +30,10 @@ std::pair<int, std::string> RawPost(uint16_t port, const std::string& body) {
     ::close(fd);
     return {0, ""};
   }
-  std::string req = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string req =
+      "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Connection: close\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body;
   size_t off = 0;
   while (off < req.size()) {
     ssize_t n = ::send(fd, req.data() + off, req.size() - off, MSG_NOSIGNAL);
@@ -121,17 +123,20 @@ TEST_F(DevChain, CliExplainsUnreachableNodeAndBadAmounts) {
 TEST_F(DevChain, RawRpcSubmitAndWatchReportsReadyInBlockFinalized) {
   auto client = rpc::Client::Connect(node_->ws_url(), 10000);
   ASSERT_TRUE(client.ok());
-  auto nonce = node_->Call("system_accountNextIndex", json::array({types::ToSs58(DevId("charlie"))}));
+  auto nonce =
+      node_->Call("system_accountNextIndex", json::array({types::ToSs58(DevId("charlie"))}));
   ASSERT_TRUE(nonce.ok());
-  std::string hex = SignedTransferHex("charlie", DevId("dave"), 2 * kPhx, nonce->get<uint64_t>(), genesis_);
+  std::string hex =
+      SignedTransferHex("charlie", DevId("dave"), 2 * kPhx, nonce->get<uint64_t>(), genesis_);
   std::mutex mu;
   std::condition_variable cv;
   std::vector<json> updates;
-  auto sub = (*client)->Subscribe("author_submitAndWatchExtrinsic", json::array({hex}), [&](const json& u) {
-    std::lock_guard lock(mu);
-    updates.push_back(u);
-    cv.notify_all();
-  });
+  auto sub = (*client)->Subscribe("author_submitAndWatchExtrinsic", json::array({hex}),
+                                  [&](const json& u) {
+                                    std::lock_guard lock(mu);
+                                    updates.push_back(u);
+                                    cv.notify_all();
+                                  });
   ASSERT_TRUE(sub.ok()) << sub.status().ToString();
   std::unique_lock lock(mu);
   ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(20), [&] {
@@ -149,7 +154,8 @@ TEST_F(DevChain, BadInputGetsTypedErrorsAndLeavesStateUnchanged) {
 
   auto [s1, b1] = RawPost(node_->rpc_port(), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":");
   EXPECT_EQ(json::parse(b1)["error"]["code"], -32700);
-  auto [s2, b2] = RawPost(node_->rpc_port(), R"({"jsonrpc":"2.0","id":1,"method":"no_such_method"})");
+  auto [s2, b2] =
+      RawPost(node_->rpc_port(), R"({"jsonrpc":"2.0","id":1,"method":"no_such_method"})");
   EXPECT_EQ(json::parse(b2)["error"]["code"], -32601);
   auto [s3, b3] = RawPost(node_->rpc_port(), "[]");
   EXPECT_EQ(json::parse(b3)["error"]["code"], -32600);
@@ -167,15 +173,22 @@ TEST_F(DevChain, BadInputGetsTypedErrorsAndLeavesStateUnchanged) {
   // Bad signature: a valid transaction signed for another chain.
   Hash32 other{};
   other[0] = 1;
-  EXPECT_EQ(code("author_submitExtrinsic", json::array({SignedTransferHex("alice", DevId("bob"), kPhx, 0, other)})), 1010);
+  EXPECT_EQ(code("author_submitExtrinsic",
+                 json::array({SignedTransferHex("alice", DevId("bob"), kPhx, 0, other)})),
+            1010);
   // Stale nonce (alice used nonce 0 in the CLI test or at least the chain started at 0 -> send a
   // transfer first so nonce 0 is surely used).
   auto n = node_->Call("system_accountNextIndex", json::array({types::ToSs58(DevId("ferdie"))}));
   ASSERT_TRUE(n.ok());
   if (n->get<uint64_t>() > 0)
-    EXPECT_EQ(code("author_submitExtrinsic", json::array({SignedTransferHex("ferdie", DevId("bob"), kPhx, 0, genesis_)})), 1010);
+    EXPECT_EQ(code("author_submitExtrinsic",
+                   json::array({SignedTransferHex("ferdie", DevId("bob"), kPhx, 0, genesis_)})),
+              1010);
   // Far-future nonce and an account that cannot pay fees.
-  EXPECT_EQ(code("author_submitExtrinsic", json::array({SignedTransferHex("alice", DevId("bob"), kPhx, 1'000'000, genesis_)})), 1010);
+  EXPECT_EQ(
+      code("author_submitExtrinsic",
+           json::array({SignedTransferHex("alice", DevId("bob"), kPhx, 1'000'000, genesis_)})),
+      1010);
   {
     types::TransactionPayload p;
     auto poor = crypto::SigningKey::FromSeed(Hash32{});
@@ -188,7 +201,8 @@ TEST_F(DevChain, BadInputGetsTypedErrorsAndLeavesStateUnchanged) {
   auto [s4, b4] = RawPost(node_->rpc_port(), std::string(11 << 20, ' '));
   EXPECT_EQ(s4, 413);
   json batch = json::array();
-  for (int i = 0; i < 1001; ++i) batch.push_back({{"jsonrpc", "2.0"}, {"id", i}, {"method", "system_health"}});
+  for (int i = 0; i < 1001; ++i)
+    batch.push_back({{"jsonrpc", "2.0"}, {"id", i}, {"method", "system_health"}});
   auto [s5, b5] = RawPost(node_->rpc_port(), batch.dump());
   auto b5j = json::parse(b5, nullptr, false);
   ASSERT_FALSE(b5j.is_discarded()) << b5;
@@ -220,11 +234,14 @@ TEST(DevChainRestart, CleanRestartContinuesTheStoredChain) {
   ASSERT_TRUE(node.ok()) << node.status().ToString();
   auto genesis = *GenesisHash(**node);
   ASSERT_TRUE((*node)->WaitForHeight(5).ok());
-  ASSERT_TRUE((*node)->Call("author_submitExtrinsic",
-                            json::array({SignedTransferHex("bob", DevId("eve"), 7 * kPhx, 0, genesis)})).ok());
+  ASSERT_TRUE((*node)
+                  ->Call("author_submitExtrinsic", json::array({SignedTransferHex(
+                                                       "bob", DevId("eve"), 7 * kPhx, 0, genesis)}))
+                  .ok());
   auto eve = DevId("eve");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (*FreeBalance(**node, eve) == 1'000'000 * kPhx && std::chrono::steady_clock::now() < deadline)
+  while (*FreeBalance(**node, eve) == 1'000'000 * kPhx &&
+         std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   uint64_t h = *(*node)->BestHeight();
   ASSERT_TRUE((*node)->Terminate().ok());

@@ -20,8 +20,9 @@ Result<std::unique_ptr<NodeProcess>> NodeProcess::Start(const std::filesystem::p
   n->base_path_ = base_path;
   ASSIGN_OR_RETURN(n->rpc_port_, platform::PickFreePort());
   n->log_path_ = (base_path.parent_path() / (base_path.filename().string() + ".log")).string();
-  n->args_ = {BinPath("phalanx-node"), "--dev", "--base-path", base_path.string(), "--rpc-port",
-              std::to_string(n->rpc_port_), "--no-prometheus"};
+  n->args_ = {BinPath("phalanx-node"), "--dev",      "--base-path",
+              base_path.string(),      "--rpc-port", std::to_string(n->rpc_port_),
+              "--no-prometheus"};
   for (auto& a : extra_args) n->args_.push_back(std::move(a));
   RETURN_IF_ERROR(n->Launch());
   RETURN_IF_ERROR(n->WaitReady());
@@ -97,13 +98,16 @@ Status NodeProcess::WaitForHeight(uint64_t height, std::chrono::milliseconds tim
 
 types::AccountId DevId(std::string_view name) { return crypto::DevAccount(name)->public_key(); }
 
-std::string SignedTransferHex(std::string_view from, const types::AccountId& to, types::Balance amount,
-                              uint64_t nonce, const Hash32& genesis, bool keep_alive) {
+std::string SignedTransferHex(std::string_view from, const types::AccountId& to,
+                              types::Balance amount, uint64_t nonce, const Hash32& genesis,
+                              bool keep_alive) {
   types::TransactionPayload p;
   p.signer = DevId(from);
   p.nonce = nonce;
-  if (keep_alive) p.call.value = types::calls::TransferKeepAlive{to, amount};
-  else p.call.value = types::calls::Transfer{to, amount};
+  if (keep_alive)
+    p.call.value = types::calls::TransferKeepAlive{to, amount};
+  else
+    p.call.value = types::calls::Transfer{to, amount};
   return ToHex0x(codec::EncodeToBytes(types::Sign(p, *crypto::DevAccount(from), genesis)));
 }
 

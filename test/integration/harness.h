@@ -43,10 +43,13 @@ class NodeProcess {
   Status Terminate();  // SIGTERM, waits for a clean exit
 
   // A new HTTP client (a fresh connection per call keeps tests independent).
-  Result<nlohmann::json> Call(const std::string& method, nlohmann::json params = nlohmann::json::array());
-  Result<rpc::MethodResult> CallRaw(const std::string& method, nlohmann::json params = nlohmann::json::array());
+  Result<nlohmann::json> Call(const std::string& method,
+                              nlohmann::json params = nlohmann::json::array());
+  Result<rpc::MethodResult> CallRaw(const std::string& method,
+                                    nlohmann::json params = nlohmann::json::array());
   Result<uint64_t> BestHeight();
-  Status WaitForHeight(uint64_t height, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  Status WaitForHeight(uint64_t height,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
  private:
   NodeProcess() = default;
@@ -60,8 +63,9 @@ class NodeProcess {
 };
 
 // Signs a transfer with a dev account for the chain with `genesis`.
-std::string SignedTransferHex(std::string_view from, const types::AccountId& to, types::Balance amount,
-                              uint64_t nonce, const Hash32& genesis, bool keep_alive = false);
+std::string SignedTransferHex(std::string_view from, const types::AccountId& to,
+                              types::Balance amount, uint64_t nonce, const Hash32& genesis,
+                              bool keep_alive = false);
 Result<Hash32> GenesisHash(NodeProcess& node);
 Result<types::Balance> FreeBalance(NodeProcess& node, const types::AccountId& who);
 types::AccountId DevId(std::string_view name);

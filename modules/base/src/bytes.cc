@@ -27,8 +27,8 @@ std::string ToHex0x(ByteView bytes) { return "0x" + ToHex(bytes); }
 Result<Bytes> FromHex(std::string_view hex) {
   if (hex.size() >= 2 && hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X')) hex.remove_prefix(2);
   if (hex.size() % 2 != 0)
-    return InvalidArgument("hex string has an odd number of digits (" +
-                           std::to_string(hex.size()) + ")");
+    return InvalidArgument("hex string has an odd number of digits (" + std::to_string(hex.size()) +
+                           ")");
   Bytes out(hex.size() / 2);
   for (size_t i = 0; i < out.size(); ++i) {
     int hi = HexValue(hex[2 * i]), lo = HexValue(hex[2 * i + 1]);

@@ -1,10 +1,10 @@
+#include "phalanx/base/log.h"
+
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/ostream_sink.h>
 
+#include <nlohmann/json.hpp>
 #include <sstream>
-
-#include "phalanx/base/log.h"
 
 namespace phalanx {
 namespace {

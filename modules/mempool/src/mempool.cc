@@ -16,13 +16,20 @@ using runtime::TxValidity;
 
 std::string_view TxStatusName(TxStatus s) {
   switch (s) {
-    case TxStatus::kReady: return "ready";
-    case TxStatus::kFuture: return "future";
-    case TxStatus::kInBlock: return "inBlock";
-    case TxStatus::kFinalized: return "finalized";
-    case TxStatus::kDropped: return "dropped";
-    case TxStatus::kInvalid: return "invalid";
-    case TxStatus::kUsurped: return "usurped";
+    case TxStatus::kReady:
+      return "ready";
+    case TxStatus::kFuture:
+      return "future";
+    case TxStatus::kInBlock:
+      return "inBlock";
+    case TxStatus::kFinalized:
+      return "finalized";
+    case TxStatus::kDropped:
+      return "dropped";
+    case TxStatus::kInvalid:
+      return "invalid";
+    case TxStatus::kUsurped:
+      return "usurped";
   }
   return "unknown";
 }
@@ -52,8 +59,9 @@ Result<PooledTxPtr> DecodeTx(ByteView encoded) {
   codec::Decoder d(encoded);
   auto tx = types::SignedTransaction::Decode(d);
   if (!tx.ok()) return tx.status();
-  if (!d.AtEnd()) return InvalidArgument("trailing bytes after the transaction at offset " +
-                                         std::to_string(d.offset()));
+  if (!d.AtEnd())
+    return InvalidArgument("trailing bytes after the transaction at offset " +
+                           std::to_string(d.offset()));
   auto p = std::make_shared<PooledTx>();
   p->tx = std::move(tx).value();
   p->encoded.assign(encoded.begin(), encoded.end());
@@ -109,7 +117,8 @@ SubmitResult Mempool::Submit(ByteView encoded, const ChainView& view) {
   return InsertVerified(std::span(&*ptx, 1), view)[0];
 }
 
-std::vector<SubmitResult> Mempool::SubmitBatch(std::span<const Bytes> encoded, const ChainView& view) {
+std::vector<SubmitResult> Mempool::SubmitBatch(std::span<const Bytes> encoded,
+                                               const ChainView& view) {
   std::vector<SubmitResult> results(encoded.size());
   std::vector<PooledTxPtr> decoded;
   std::vector<size_t> where;
@@ -260,7 +269,8 @@ std::vector<PooledTxPtr> Mempool::ReadyForBlock(size_t max_count, size_t max_byt
     size_t taken;
   };
   auto worse = [](const Head& a, const Head& b) {
-    if (a.tx->tx.payload.tip != b.tx->tx.payload.tip) return a.tx->tx.payload.tip < b.tx->tx.payload.tip;
+    if (a.tx->tx.payload.tip != b.tx->tx.payload.tip)
+      return a.tx->tx.payload.tip < b.tx->tx.payload.tip;
     return a.tx->seq > b.tx->seq;
   };
   std::priority_queue<Head, std::vector<Head>, decltype(worse)> heap(worse);
@@ -302,7 +312,8 @@ void Mempool::OnBlockCommitted(std::span<const Hash32> included, uint64_t height
         const auto& p = ptx->tx.payload;
         if (nonce < acct->nonce) {
           drop.push_back(ptx);
-          reasons.push_back("stale: nonce " + std::to_string(nonce) + " was used by another transaction");
+          reasons.push_back("stale: nonce " + std::to_string(nonce) +
+                            " was used by another transaction");
         } else if (p.valid_until != 0 && view.next_height > p.valid_until) {
           drop.push_back(ptx);
           reasons.push_back("expired at height " + std::to_string(p.valid_until));

@@ -1,9 +1,10 @@
+#include "phalanx/mempool/mempool.h"
+
 #include <gtest/gtest.h>
 
 #include "phalanx/codec/codec.h"
 #include "phalanx/crypto/hash.h"
 #include "phalanx/crypto/mnemonic.h"
-#include "phalanx/mempool/mempool.h"
 #include "phalanx/runtime/executor.h"
 #include "phalanx/runtime/genesis.h"
 #include "phalanx/runtime/storage.h"
@@ -44,7 +45,8 @@ class MempoolTest : public ::testing::Test {
   // Executes the pool's ready transactions as a block, like the producer does.
   std::vector<Hash32> ProduceBlock() {
     ++height_;
-    auto ex = runtime::BlockExecutor::Begin(state_, {height_, height_ * 1000, Dev("alice").public_key()});
+    auto ex =
+        runtime::BlockExecutor::Begin(state_, {height_, height_ * 1000, Dev("alice").public_key()});
     std::vector<Hash32> included;
     for (const auto& p : pool_.ReadyForBlock(1000, 1 << 20)) {
       auto v = ex->Apply(p->tx, p->encoded.size());
@@ -127,7 +129,8 @@ TEST_F(MempoolTest, ReplacingAPendingNonceNeedsAHigherTip) {
 TEST_F(MempoolTest, FullPoolEvictsTheLowestTipAndRefusesLowerOnes) {
   Mempool small(Options{.max_count = 2, .max_bytes = 1 << 20, .verify_threads = 1});
   std::vector<TxEvent> ev;
-  small.SetListener([&](const std::vector<TxEvent>& e) { ev.insert(ev.end(), e.begin(), e.end()); });
+  small.SetListener(
+      [&](const std::vector<TxEvent>& e) { ev.insert(ev.end(), e.begin(), e.end()); });
   auto low = small.Submit(Tx("alice", 0, 1), View());
   ASSERT_TRUE(small.Submit(Tx("bob", 0, 5), View()).ok());
   EXPECT_EQ(small.Submit(Tx("charlie", 0, 1), View()).error, SubmitError::kTooLowPriority);
@@ -210,7 +213,8 @@ TEST_F(MempoolTest, FutureTransactionBecomesReadyAfterABlockUsesTheGap) {
   EXPECT_FALSE(SawStatus(r2.hash, TxStatus::kReady));
   // Another node's block (simulated by executing nonce 1 outside the pool) closes the gap.
   ++height_;
-  auto ex = runtime::BlockExecutor::Begin(state_, {height_, height_ * 1000, Dev("alice").public_key()});
+  auto ex =
+      runtime::BlockExecutor::Begin(state_, {height_, height_ * 1000, Dev("alice").public_key()});
   Bytes b1 = Tx("eve", 1);
   auto tx1 = types::DecodeTransaction(b1);
   ASSERT_TRUE(ex->Apply(*tx1, b1.size())->ok());

@@ -107,8 +107,8 @@ Result<types::CommitCertificate> Chain::Certify(const Hash32& block_hash, uint64
     cert.height = height;
     cert.round = 0;
     cert.block_hash = block_hash;
-    Hash32 msg = types::VoteSigningHash(types::VoteType::kPrecommit, height, 0, block_hash,
-                                        genesis_hash_);
+    Hash32 msg =
+        types::VoteSigningHash(types::VoteType::kPrecommit, height, 0, block_hash, genesis_hash_);
     cert.signatures.push_back({i, validator.Sign(msg.view())});
     RETURN_IF_ERROR(types::VerifyCommit(cert, spec_.validators, genesis_hash_));
     return cert;
@@ -162,7 +162,8 @@ Result<ProducedBlock> Chain::ProduceBlock(std::span<const Candidate> candidates,
   h.next_validators_hash = h.validators_hash;
   if (parent.height >= 1) {
     ASSIGN_OR_RETURN(auto last, blocks_.Certificate(parent.height));
-    if (!last) return Corruption("missing commit certificate for block " + std::to_string(parent.height));
+    if (!last)
+      return Corruption("missing commit certificate for block " + std::to_string(parent.height));
     h.last_commit_hash = last->Hash();
     block.last_commit = std::move(*last);
   }

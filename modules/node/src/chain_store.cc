@@ -51,8 +51,8 @@ Bytes Encode(const T& v) {
 
 }  // namespace
 
-void ChainStore::AppendBlock(store::WriteBatch& batch, const types::Block& block, const Hash32& hash,
-                             const std::vector<types::EventRecord>& events,
+void ChainStore::AppendBlock(store::WriteBatch& batch, const types::Block& block,
+                             const Hash32& hash, const std::vector<types::EventRecord>& events,
                              const types::CommitCertificate* certificate) {
   uint64_t height = block.header.height;
   batch.Put(Column::kBlocks, hash.view(), Encode(block));
@@ -83,7 +83,8 @@ Result<std::optional<HeadRecord>> ChainStore::Head() const {
   HeadRecord h;
   auto height = d.ReadU64();
   auto hash = d.ReadFixed<32>();
-  if (!height.ok() || !hash.ok() || !d.AtEnd()) return Corruption("stored head record is malformed");
+  if (!height.ok() || !hash.ok() || !d.AtEnd())
+    return Corruption("stored head record is malformed");
   h.height = *height;
   h.hash = *hash;
   return std::optional<HeadRecord>(h);

@@ -6,15 +6,16 @@
 #include "node_impl.h"
 #include "phalanx/base/clock.h"
 #include "phalanx/base/log.h"
-#include "phalanx/store/rocksdb_store.h"
 #include "phalanx/runtime/storage.h"
+#include "phalanx/store/rocksdb_store.h"
 #include "phalanx/types/address.h"
 #include "phalanx/types/json.h"
 
 namespace phalanx::node {
 
 NodeMetrics::NodeMetrics(rpc::MetricsRegistry& r)
-    : best_height(r.GetGauge("phalanx_block_height", "Height of the best block", {{"status", "best"}})),
+    : best_height(
+          r.GetGauge("phalanx_block_height", "Height of the best block", {{"status", "best"}})),
       finalized_height(r.GetGauge("phalanx_block_height", "Height of the best block",
                                   {{"status", "finalized"}})),
       pool_size(r.GetGauge("phalanx_txpool_transactions", "Transactions in the pool")),
@@ -27,7 +28,8 @@ NodeMetrics::NodeMetrics(rpc::MetricsRegistry& r)
       block_commit_seconds(r.GetHistogram("phalanx_block_commit_seconds",
                                           "Time to compute the state root and write a block",
                                           rpc::DefaultLatencyBucketsSeconds())),
-      block_transactions(r.GetGauge("phalanx_block_transactions", "Transactions in the last block")) {}
+      block_transactions(
+          r.GetGauge("phalanx_block_transactions", "Transactions in the last block")) {}
 
 Node::Node(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Node::~Node() { Stop(); }
@@ -63,7 +65,8 @@ Result<std::unique_ptr<Node>> Node::Start(NodeConfig config) {
   pool_opts.max_count = cfg.pool_max_count;
   impl->pool = std::make_unique<mempool::Mempool>(pool_opts);
   Impl* self = impl.get();
-  impl->pool->SetListener([self](const std::vector<mempool::TxEvent>& ev) { self->OnPoolEvents(ev); });
+  impl->pool->SetListener(
+      [self](const std::vector<mempool::TxEvent>& ev) { self->OnPoolEvents(ev); });
 
   impl->registry = std::make_shared<rpc::MetricsRegistry>();
   impl->metrics = std::make_unique<NodeMetrics>(*impl->registry);
@@ -95,8 +98,10 @@ Result<std::unique_ptr<Node>> Node::Start(NodeConfig config) {
   if (!server.ok()) return server.status().WithContext("starting the JSON-RPC server");
   impl->rpc_server = std::move(server).value();
   if (cfg.prometheus_port) {
-    auto ms = rpc::MetricsServer::Start(cfg.prometheus_address, *cfg.prometheus_port, impl->registry);
-    if (!ms.ok()) return ms.status().WithContext("starting the Prometheus endpoint (--prometheus-port)");
+    auto ms =
+        rpc::MetricsServer::Start(cfg.prometheus_address, *cfg.prometheus_port, impl->registry);
+    if (!ms.ok())
+      return ms.status().WithContext("starting the Prometheus endpoint (--prometheus-port)");
     impl->metrics_server = std::move(ms).value();
   }
   PHX_LOG_INFO("chain \"{}\" genesis {} at height {} ({})", cfg.spec.name,
@@ -106,8 +111,9 @@ Result<std::unique_ptr<Node>> Node::Start(NodeConfig config) {
                  types::ToSs58(cfg.validator->public_key()));
     impl->producer = std::thread([self] { self->ProducerLoop(); });
   } else {
-    PHX_LOG_WARN("not a validator: this node serves RPC but produces no blocks "
-                 "(pass --validator NAME on a development or local chain)");
+    PHX_LOG_WARN(
+        "not a validator: this node serves RPC but produces no blocks "
+        "(pass --validator NAME on a development or local chain)");
   }
   return std::unique_ptr<Node>(new Node(std::move(impl)));
 }
@@ -128,7 +134,8 @@ void Node::Stop() {
 }
 
 mempool::ChainView Node::Impl::View() const {
-  return mempool::ChainView{&chain->latest_state(), chain->head().height + 1, chain->genesis_hash()};
+  return mempool::ChainView{&chain->latest_state(), chain->head().height + 1,
+                            chain->genesis_hash()};
 }
 
 void Node::Impl::ProducerLoop() {
@@ -218,13 +225,26 @@ void Node::Impl::OnPoolEvents(const std::vector<mempool::TxEvent>& events) {
     nlohmann::json msg;
     bool final_status = true;
     switch (e.status) {
-      case mempool::TxStatus::kReady: msg = "ready"; final_status = false; break;
-      case mempool::TxStatus::kFuture: msg = "future"; final_status = false; break;
+      case mempool::TxStatus::kReady:
+        msg = "ready";
+        final_status = false;
+        break;
+      case mempool::TxStatus::kFuture:
+        msg = "future";
+        final_status = false;
+        break;
       case mempool::TxStatus::kInBlock:
-      case mempool::TxStatus::kFinalized: continue;  // sent by PublishBlock
-      case mempool::TxStatus::kDropped: msg = {{"dropped", e.reason}}; break;
-      case mempool::TxStatus::kInvalid: msg = {{"invalid", e.reason}}; break;
-      case mempool::TxStatus::kUsurped: msg = {{"usurped", e.reason}}; break;
+      case mempool::TxStatus::kFinalized:
+        continue;  // sent by PublishBlock
+      case mempool::TxStatus::kDropped:
+        msg = {{"dropped", e.reason}};
+        break;
+      case mempool::TxStatus::kInvalid:
+        msg = {{"invalid", e.reason}};
+        break;
+      case mempool::TxStatus::kUsurped:
+        msg = {{"usurped", e.reason}};
+        break;
     }
     for (auto it = lo; it != hi; ++it) {
       it->second->Send(msg);

@@ -10,8 +10,8 @@
 #include "phalanx/node/chain.h"
 #include "phalanx/node/node.h"
 #include "phalanx/platform/files.h"
-#include "phalanx/rpc/metrics.h"
 #include "phalanx/rpc/methods.h"
+#include "phalanx/rpc/metrics.h"
 #include "phalanx/rpc/server.h"
 
 namespace phalanx::node {

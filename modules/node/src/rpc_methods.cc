@@ -5,9 +5,9 @@
 #include "node_impl.h"
 #include "phalanx/codec/codec.h"
 #include "phalanx/crypto/hash.h"
+#include "phalanx/runtime/storage.h"
 #include "phalanx/types/address.h"
 #include "phalanx/types/amount.h"
-#include "phalanx/runtime/storage.h"
 #include "phalanx/types/json.h"
 
 namespace phalanx::node {
@@ -38,38 +38,45 @@ Parsed<Bytes> HexParam(const json& params, size_t i, const char* name, bool requ
     if (required) return Bad(std::string("missing parameter \"") + name + "\" (0x-prefixed hex)");
     return Bytes{};
   }
-  if (!p->is_string()) return Bad(std::string("parameter \"") + name + "\" must be a 0x-hex string");
+  if (!p->is_string())
+    return Bad(std::string("parameter \"") + name + "\" must be a 0x-hex string");
   auto b = FromHex(p->get<std::string>());
-  if (!b.ok()) return Bad(std::string("parameter \"") + name + "\": " + std::string(b.status().message()));
+  if (!b.ok())
+    return Bad(std::string("parameter \"") + name + "\": " + std::string(b.status().message()));
   return std::move(b).value();
 }
 
 Parsed<std::optional<Hash32>> OptionalHashParam(const json& params, size_t i, const char* name) {
   const json* p = rpc::FindParam(params, i, name);
   if (!p || p->is_null()) return std::optional<Hash32>();
-  if (!p->is_string()) return Bad(std::string("parameter \"") + name + "\" must be a 0x-hex block hash");
+  if (!p->is_string())
+    return Bad(std::string("parameter \"") + name + "\" must be a 0x-hex block hash");
   auto h = FixedFromHex<32>(p->get<std::string>());
-  if (!h.ok()) return Bad(std::string("parameter \"") + name + "\": " + std::string(h.status().message()));
+  if (!h.ok())
+    return Bad(std::string("parameter \"") + name + "\": " + std::string(h.status().message()));
   return std::optional<Hash32>(*h);
 }
 
 Parsed<types::AccountId> AccountParam(const json& params, size_t i, const char* name) {
   const json* p = rpc::FindParam(params, i, name);
   if (!p || !p->is_string())
-    return Bad(std::string("parameter \"") + name + "\" must be an SS58 address or 0x-hex public key");
+    return Bad(std::string("parameter \"") + name +
+               "\" must be an SS58 address or 0x-hex public key");
   std::string s = p->get<std::string>();
   if (s.starts_with("0x")) {
     auto k = FixedFromHex<32>(s);
-    if (!k.ok()) return Bad(std::string("parameter \"") + name + "\": " + std::string(k.status().message()));
+    if (!k.ok())
+      return Bad(std::string("parameter \"") + name + "\": " + std::string(k.status().message()));
     return *k;
   }
   auto id = types::FromSs58(s);
-  if (!id.ok()) return Bad(std::string("parameter \"") + name + "\": " + std::string(id.status().message()));
+  if (!id.ok())
+    return Bad(std::string("parameter \"") + name + "\": " + std::string(id.status().message()));
   return *id;
 }
 
-#define PHX_PARAM(var, expr)                                   \
-  auto var##_parsed = (expr);                                  \
+#define PHX_PARAM(var, expr)                                     \
+  auto var##_parsed = (expr);                                    \
   if (auto* e = std::get_if<RpcError>(&var##_parsed)) return *e; \
   auto& var = std::get<0>(var##_parsed)
 
@@ -87,8 +94,8 @@ RpcError SubmitError(const mempool::SubmitResult& r) {
     case mempool::SubmitError::kTooLowPriority:
       return RpcError{kPoolTooLowPriority, "priority is too low: " + r.message, SubmitErrorJson(r)};
     case mempool::SubmitError::kMalformed:
-      return RpcError{RpcError::kInvalidParams,
-                      "transaction bytes do not decode: " + r.message, SubmitErrorJson(r)};
+      return RpcError{RpcError::kInvalidParams, "transaction bytes do not decode: " + r.message,
+                      SubmitErrorJson(r)};
     default:
       return RpcError{kPoolInvalidTx, "invalid transaction: " + r.message, SubmitErrorJson(r)};
   }
@@ -127,7 +134,8 @@ void Node::Impl::RegisterRpcMethods() {
     PHX_PARAM(hash, OptionalHashParam(p, 0, "hash"));
     PHX_PARAM(block, block_for(hash));
     json extrinsics = json::array();
-    for (const auto& tx : block.transactions) extrinsics.push_back(ToHex0x(codec::EncodeToBytes(tx)));
+    for (const auto& tx : block.transactions)
+      extrinsics.push_back(ToHex0x(codec::EncodeToBytes(tx)));
     json out{{"block", {{"header", types::ToJson(block.header)}, {"extrinsics", extrinsics}}}};
     auto cert = self->chain->blocks().Certificate(block.header.height);
     out["justification"] = cert.ok() && *cert ? types::ToJson(**cert) : json(nullptr);
@@ -137,7 +145,8 @@ void Node::Impl::RegisterRpcMethods() {
     const json* h = rpc::FindParam(p, 0, "height");
     uint64_t height = self->chain->head().height;
     if (h && !h->is_null()) {
-      if (!h->is_number_unsigned()) return Bad("parameter \"height\" must be a non-negative integer");
+      if (!h->is_number_unsigned())
+        return Bad("parameter \"height\" must be a non-negative integer");
       height = h->get<uint64_t>();
     }
     auto hash = self->chain->blocks().HashAtHeight(height);
@@ -158,7 +167,8 @@ void Node::Impl::RegisterRpcMethods() {
   });
   m.Add("chain_getTransaction", [self](const json& p) -> MethodResult {
     PHX_PARAM(hash_bytes, HexParam(p, 0, "hash"));
-    if (hash_bytes.size() != 32) return Bad("parameter \"hash\" must be a 32-byte transaction hash");
+    if (hash_bytes.size() != 32)
+      return Bad("parameter \"hash\" must be a 32-byte transaction hash");
     Hash32 hash = Hash32::FromView(hash_bytes);
     auto loc = self->chain->blocks().FindTransaction(hash);
     if (!loc.ok()) return FromStatus(loc.status());
@@ -167,7 +177,8 @@ void Node::Impl::RegisterRpcMethods() {
       return json(nullptr);
     }
     auto block = self->chain->blocks().BlockAtHeight((*loc)->height);
-    if (!block.ok() || !*block) return RpcError{RpcError::kInternalError, "indexed block is missing", nullptr};
+    if (!block.ok() || !*block)
+      return RpcError{RpcError::kInternalError, "indexed block is missing", nullptr};
     Hash32 block_hash = (*block)->header.Hash();
     json events = json::array();
     auto ev = self->chain->blocks().Events(block_hash);
@@ -203,25 +214,26 @@ void Node::Impl::RegisterRpcMethods() {
     if (!r.ok()) return SubmitError(r);
     return ToHex0x(r.hash);
   });
-  m.AddSubscription(
-      "author_submitAndWatchExtrinsic", "author_unwatchExtrinsic", "author_extrinsicUpdate",
-      [self](const json& p, std::shared_ptr<rpc::Sink> sink) -> MethodResult {
-        PHX_PARAM(bytes, HexParam(p, 0, "extrinsic"));
-        // Watch before submitting so that no status change can be missed.
-        Hash32 hash = crypto::Blake2b256(bytes);
-        {
-          std::lock_guard lock(self->subs_mu);
-          self->tx_watchers.emplace(hash, sink);
-        }
-        auto r = self->pool->Submit(bytes, self->View());
-        if (!r.ok()) {
-          std::lock_guard lock(self->subs_mu);
-          auto [lo, hi] = self->tx_watchers.equal_range(hash);
-          for (auto it = lo; it != hi;) it = it->second == sink ? self->tx_watchers.erase(it) : std::next(it);
-          return SubmitError(r);
-        }
-        return json(sink->id());
-      });
+  m.AddSubscription("author_submitAndWatchExtrinsic", "author_unwatchExtrinsic",
+                    "author_extrinsicUpdate",
+                    [self](const json& p, std::shared_ptr<rpc::Sink> sink) -> MethodResult {
+                      PHX_PARAM(bytes, HexParam(p, 0, "extrinsic"));
+                      // Watch before submitting so that no status change can be missed.
+                      Hash32 hash = crypto::Blake2b256(bytes);
+                      {
+                        std::lock_guard lock(self->subs_mu);
+                        self->tx_watchers.emplace(hash, sink);
+                      }
+                      auto r = self->pool->Submit(bytes, self->View());
+                      if (!r.ok()) {
+                        std::lock_guard lock(self->subs_mu);
+                        auto [lo, hi] = self->tx_watchers.equal_range(hash);
+                        for (auto it = lo; it != hi;)
+                          it = it->second == sink ? self->tx_watchers.erase(it) : std::next(it);
+                        return SubmitError(r);
+                      }
+                      return json(sink->id());
+                    });
   m.Add("author_pendingExtrinsics", [self](const json&) -> MethodResult {
     json out = json::array();
     for (const auto& tx : self->pool->Pending()) out.push_back(ToHex0x(tx->encoded));
@@ -235,12 +247,14 @@ void Node::Impl::RegisterRpcMethods() {
     if (at) {
       auto block = self->chain->blocks().BlockByHash(*at);
       if (!block.ok()) return FromStatus(block.status());
-      if (!*block) return RpcError{RpcError::kServerError, "unknown block " + ToHex0x(*at), nullptr};
+      if (!*block)
+        return RpcError{RpcError::kServerError, "unknown block " + ToHex0x(*at), nullptr};
       v = self->chain->tree().GetAt(key, (*block)->header.height);
     } else {
       v = self->chain->tree().Get(key);
     }
-    if (!v.ok()) return RpcError{RpcError::kServerError, std::string(v.status().message()), nullptr};
+    if (!v.ok())
+      return RpcError{RpcError::kServerError, std::string(v.status().message()), nullptr};
     return *v ? json(ToHex0x(**v)) : json(nullptr);
   });
   m.Add("state_getProof", [self](const json& p) -> MethodResult {
@@ -253,15 +267,18 @@ void Node::Impl::RegisterRpcMethods() {
     if (at) {
       auto block = self->chain->blocks().BlockByHash(*at);
       if (!block.ok()) return FromStatus(block.status());
-      if (!*block) return RpcError{RpcError::kServerError, "unknown block " + ToHex0x(*at), nullptr};
+      if (!*block)
+        return RpcError{RpcError::kServerError, "unknown block " + ToHex0x(*at), nullptr};
       height = (*block)->header.height;
       block_hash = *at;
       root = (*block)->header.state_root;
     }
     auto proof = self->chain->tree().GetProof(key, height);
-    if (!proof.ok()) return RpcError{RpcError::kServerError, std::string(proof.status().message()), nullptr};
+    if (!proof.ok())
+      return RpcError{RpcError::kServerError, std::string(proof.status().message()), nullptr};
     auto value = self->chain->tree().GetAt(key, height);
-    if (!value.ok()) return RpcError{RpcError::kServerError, std::string(value.status().message()), nullptr};
+    if (!value.ok())
+      return RpcError{RpcError::kServerError, std::string(value.status().message()), nullptr};
     return json{{"at", ToHex0x(block_hash)},
                 {"height", height},
                 {"state_root", ToHex0x(root)},
@@ -294,12 +311,14 @@ void Node::Impl::RegisterRpcMethods() {
     codec::Decoder d(bytes);
     auto tx = types::SignedTransaction::Decode(d);
     if (!tx.ok()) return Bad("extrinsic does not decode: " + std::string(tx.status().message()));
-    if (!d.AtEnd()) return Bad("extrinsic has trailing bytes at offset " + std::to_string(d.offset()));
+    if (!d.AtEnd())
+      return Bad("extrinsic has trailing bytes at offset " + std::to_string(d.offset()));
     auto params = runtime::LoadParams(self->chain->latest_state());
     if (!params.ok()) return FromStatus(params.status());
     return json{{"weight", runtime::CallWeight(tx->payload.call)},
                 {"class", "normal"},
-                {"partialFee", types::U128ToString(runtime::ComputeFee(*params, tx->payload.call, bytes.size()))}};
+                {"partialFee", types::U128ToString(
+                                   runtime::ComputeFee(*params, tx->payload.call, bytes.size()))}};
   });
   m.Add("rpc_methods", [self](const json&) -> MethodResult {
     return json{{"methods", self->methods->Names()}};

@@ -1,11 +1,12 @@
 // Chain: genesis, block production with certificates and roots, resume after reopen, and a
 // fault-injecting store proving that a failed commit leaves no trace.
+#include "phalanx/node/chain.h"
+
 #include <gtest/gtest.h>
 
 #include "phalanx/codec/codec.h"
 #include "phalanx/crypto/hash.h"
 #include "phalanx/crypto/mnemonic.h"
-#include "phalanx/node/chain.h"
 #include "phalanx/platform/files.h"
 #include "phalanx/runtime/storage.h"
 #include "phalanx/state/proof.h"
@@ -22,12 +23,16 @@ constexpr types::Balance kPhx = types::kUnitsPerPhx;
 class FaultyStore final : public store::KvStore {
  public:
   explicit FaultyStore(store::KvStore& inner) : inner_(inner) {}
-  Result<std::optional<Bytes>> Get(store::Column c, ByteView k) const override { return inner_.Get(c, k); }
+  Result<std::optional<Bytes>> Get(store::Column c, ByteView k) const override {
+    return inner_.Get(c, k);
+  }
   Status Write(store::WriteBatch&& b, bool sync) override {
     if (fail_writes) return IOError("injected write failure");
     return inner_.Write(std::move(b), sync);
   }
-  std::unique_ptr<store::Iterator> NewIterator(store::Column c) const override { return inner_.NewIterator(c); }
+  std::unique_ptr<store::Iterator> NewIterator(store::Column c) const override {
+    return inner_.NewIterator(c);
+  }
   Status Flush() override { return inner_.Flush(); }
   bool fail_writes = false;
 
@@ -43,8 +48,8 @@ struct PendingTx {
   Hash32 hash;
 };
 
-PendingTx Transfer(const Hash32& genesis, std::string_view from, std::string_view to, uint64_t nonce,
-                   types::Balance amount) {
+PendingTx Transfer(const Hash32& genesis, std::string_view from, std::string_view to,
+                   uint64_t nonce, types::Balance amount) {
   types::TransactionPayload p;
   p.signer = crypto::DevAccount(from)->public_key();
   p.nonce = nonce;
@@ -125,7 +130,8 @@ TEST(Chain, ReopenResumesAtTheLastCommittedBlock) {
   EXPECT_EQ((*chain)->genesis_hash(), genesis);
   EXPECT_EQ((*chain)->head().height, 2u);
   EXPECT_EQ((*chain)->head().hash, head);
-  auto dave = runtime::LoadAccount((*chain)->latest_state(), crypto::DevAccount("dave")->public_key());
+  auto dave =
+      runtime::LoadAccount((*chain)->latest_state(), crypto::DevAccount("dave")->public_key());
   EXPECT_EQ(dave->free, 1'000'003 * kPhx);
   EXPECT_TRUE((*chain)->ProduceBlock({}, 3000, Alice(), 10).ok());
 }

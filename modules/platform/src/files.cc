@@ -38,7 +38,8 @@ Result<std::string> ReadFile(const fs::path& path, size_t max_bytes) {
   std::error_code ec;
   auto size = fs::file_size(path, ec);
   if (ec) {
-    if (ec == std::errc::no_such_file_or_directory) return NotFound("no such file: " + path.string());
+    if (ec == std::errc::no_such_file_or_directory)
+      return NotFound("no such file: " + path.string());
     return IOError("reading " + path.string() + ": " + ec.message());
   }
   if (size > max_bytes)
@@ -60,7 +61,8 @@ Status WriteFileAtomic(const fs::path& path, std::string_view content, unsigned 
   Status st = WriteAll(fd, content, tmp);
   if (st.ok() && ::fsync(fd) != 0) st = ErrnoStatus("syncing", tmp, errno);
   ::close(fd);
-  if (st.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) st = ErrnoStatus("renaming to", path, errno);
+  if (st.ok() && ::rename(tmp.c_str(), path.c_str()) != 0)
+    st = ErrnoStatus("renaming to", path, errno);
   if (!st.ok()) {
     ::unlink(tmp.c_str());
     return st;
@@ -91,7 +93,8 @@ Result<fs::path> HomeDirectory() {
 
 Result<TempDir> TempDir::Create(std::string_view prefix) {
   const char* base = std::getenv("TMPDIR");
-  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/" + std::string(prefix) + "XXXXXX";
+  std::string tmpl =
+      std::string(base && *base ? base : "/tmp") + "/" + std::string(prefix) + "XXXXXX";
   if (::mkdtemp(tmpl.data()) == nullptr) return ErrnoStatus("creating temp dir", tmpl, errno);
   return TempDir(fs::path(tmpl));
 }

@@ -60,7 +60,8 @@ Result<pid_t> SpawnWithFds(const std::vector<std::string>& argv, int out_fd, int
 }
 }  // namespace
 
-Result<Process> Process::Spawn(const std::vector<std::string>& argv, const std::string& output_path) {
+Result<Process> Process::Spawn(const std::vector<std::string>& argv,
+                               const std::string& output_path) {
   int fd = -1;
   if (!output_path.empty()) {
     fd = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -72,7 +73,9 @@ Result<Process> Process::Spawn(const std::vector<std::string>& argv, const std::
   return Process(*pid);
 }
 
-Process::Process(Process&& other) noexcept : pid_(other.pid_), exit_(other.exit_) { other.pid_ = -1; }
+Process::Process(Process&& other) noexcept : pid_(other.pid_), exit_(other.exit_) {
+  other.pid_ = -1;
+}
 
 Process& Process::operator=(Process&& other) noexcept {
   if (this != &other) {
@@ -143,12 +146,14 @@ Result<CommandOutput> RunCommand(const std::vector<std::string>& argv, bool merg
     if (errno != EAGAIN && errno != EINTR) break;
     if (std::chrono::steady_clock::now() >= deadline) {
       ::close(fds[0]);
-      return DeadlineExceeded(argv[0] + " did not finish within " + std::to_string(timeout.count()) + " ms");
+      return DeadlineExceeded(argv[0] + " did not finish within " +
+                              std::to_string(timeout.count()) + " ms");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   ::close(fds[0]);
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
   auto st = proc.Wait(left + std::chrono::milliseconds(100));
   if (!st) return DeadlineExceeded(argv[0] + " did not exit in time");
   out.status = *st;

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "phalanx/platform/files.h"
+
+#include <gtest/gtest.h>
 
 namespace phalanx::platform {
 namespace {

@@ -1,7 +1,7 @@
+#include "phalanx/platform/process.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
-
-#include "phalanx/platform/process.h"
 
 namespace phalanx::platform {
 namespace {
@@ -25,9 +25,7 @@ TEST(Process, KillNineIsReportedAsASignal) {
   EXPECT_EQ(st->signal, SIGKILL);
 }
 
-TEST(Process, MissingProgramIsAnError) {
-  EXPECT_FALSE(RunCommand({"/nonexistent/program"}).ok());
-}
+TEST(Process, MissingProgramIsAnError) { EXPECT_FALSE(RunCommand({"/nonexistent/program"}).ok()); }
 
 TEST(Process, PickFreePortGivesAPort) {
   auto p = PickFreePort();

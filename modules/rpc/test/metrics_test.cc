@@ -117,7 +117,7 @@ TEST(MetricsServer, PortInUseIsAnErrorNamingTheFlag) {
   auto second = MetricsServer::Start("127.0.0.1", (*first)->port(), registry);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), StatusCode::kUnavailable);
-  EXPECT_NE(second.status().message().find("--metrics-port"), std::string::npos);
+  EXPECT_NE(second.status().message().find("--prometheus-port"), std::string::npos);
 }
 
 }  // namespace

@@ -26,7 +26,8 @@ Status Balances::Transfer(const AccountId& from, const AccountId& to, Balance am
   if (existence == Existence::kKeepAlive && src_after + src.reserved < params_.existential_deposit)
     return FailedPrecondition("transfer would take the sender below the existential deposit (" +
                               types::FormatAmount(params_.existential_deposit) +
-                              "); use balances.transfer (the CLI without --keep-alive) to allow the account to be reaped");
+                              "); use balances.transfer (the CLI without --keep-alive) to allow "
+                              "the account to be reaped");
   if (from == to || amount == 0) return Status::Ok();
   ASSIGN_OR_RETURN(AccountInfo dst, LoadAccount(state_, to));
   bool creates = dst.total() == 0 && dst.nonce == 0;
@@ -60,8 +61,8 @@ Status Balances::TransferAll(const AccountId& from, const AccountId& to, Existen
 Status Balances::Reserve(const AccountId& who, Balance amount) {
   ASSIGN_OR_RETURN(AccountInfo info, LoadAccount(state_, who));
   if (info.free < amount)
-    return FailedPrecondition("cannot reserve " + types::FormatAmount(amount) + ": free balance is " +
-                              types::FormatAmount(info.free));
+    return FailedPrecondition("cannot reserve " + types::FormatAmount(amount) +
+                              ": free balance is " + types::FormatAmount(info.free));
   info.free -= amount;
   info.reserved += amount;
   events_.push_back(types::Event{types::events::Reserved{who, amount}});

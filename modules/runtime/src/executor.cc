@@ -14,14 +14,22 @@ namespace ev = types::events;
 
 std::string_view TxValidityName(TxValidity v) {
   switch (v) {
-    case TxValidity::kValid: return "valid";
-    case TxValidity::kFuture: return "future";
-    case TxValidity::kStale: return "stale";
-    case TxValidity::kExpired: return "expired";
-    case TxValidity::kCannotPayFees: return "cannot_pay_fees";
-    case TxValidity::kExhaustsResources: return "exhausts_resources";
-    case TxValidity::kBadSignature: return "bad_signature";
-    case TxValidity::kMalformed: return "malformed";
+    case TxValidity::kValid:
+      return "valid";
+    case TxValidity::kFuture:
+      return "future";
+    case TxValidity::kStale:
+      return "stale";
+    case TxValidity::kExpired:
+      return "expired";
+    case TxValidity::kCannotPayFees:
+      return "cannot_pay_fees";
+    case TxValidity::kExhaustsResources:
+      return "exhausts_resources";
+    case TxValidity::kBadSignature:
+      return "bad_signature";
+    case TxValidity::kMalformed:
+      return "malformed";
   }
   return "unknown";
 }
@@ -56,18 +64,20 @@ Result<TxVerdict> ValidateTransaction(const StateReader& state, const Params& pa
       encoded_length > params.max_block_bytes)
     return Reject(TxValidity::kExhaustsResources, "transaction is too large for a block");
   if (p.valid_until != 0 && height > p.valid_until)
-    return Reject(TxValidity::kExpired, "transaction expired: valid until block " +
-                                            std::to_string(p.valid_until) + ", cannot enter block " +
-                                            std::to_string(height) + "; sign it again");
+    return Reject(TxValidity::kExpired,
+                  "transaction expired: valid until block " + std::to_string(p.valid_until) +
+                      ", cannot enter block " + std::to_string(height) + "; sign it again");
   ASSIGN_OR_RETURN(AccountInfo acct, LoadAccount(state, p.signer));
   if (p.nonce < acct.nonce)
     return Reject(TxValidity::kStale,
-                  "nonce " + std::to_string(p.nonce) + " was already used; the account's next nonce is " +
+                  "nonce " + std::to_string(p.nonce) +
+                      " was already used; the account's next nonce is " +
                       std::to_string(acct.nonce),
                   acct.nonce);
   Balance fee = ComputeFee(params, p.call, encoded_length);
   Balance charge = fee + p.tip;
-  if (charge < fee || acct.free < charge || acct.free - charge + acct.reserved < params.existential_deposit)
+  if (charge < fee || acct.free < charge ||
+      acct.free - charge + acct.reserved < params.existential_deposit)
     return Reject(TxValidity::kCannotPayFees,
                   "free balance " + types::FormatAmount(acct.free) + " cannot pay fee " +
                       types::FormatAmount(fee) + " + tip " + types::FormatAmount(p.tip) +
@@ -103,8 +113,8 @@ Status BlockExecutor::PayFee(const types::AccountId& who, Balance fee, Balance t
   acct.free -= charge;  // validated: free >= charge
   acct.nonce += 1;
   StoreAccount(s, who, acct);
-  Balance to_treasury = charge / 100 * params_.treasury_percent +
-                        charge % 100 * params_.treasury_percent / 100;
+  Balance to_treasury =
+      charge / 100 * params_.treasury_percent + charge % 100 * params_.treasury_percent / 100;
   Balance burned = charge - to_treasury;
   ASSIGN_OR_RETURN(AccountInfo treasury, LoadAccount(s, TreasuryAccount()));
   treasury.free += to_treasury;
@@ -132,8 +142,8 @@ Status BlockExecutor::Dispatch(Overlay& state, const types::SignedTransaction& t
         } else if constexpr (std::is_same_v<T, types::calls::TransferKeepAlive>) {
           return balances.Transfer(who, c.dest, c.amount, Existence::kKeepAlive);
         } else if constexpr (std::is_same_v<T, types::calls::TransferAll>) {
-          return balances.TransferAll(who, c.dest,
-                                      c.keep_alive ? Existence::kKeepAlive : Existence::kAllowDeath);
+          return balances.TransferAll(
+              who, c.dest, c.keep_alive ? Existence::kKeepAlive : Existence::kAllowDeath);
         } else {
           static_assert(sizeof(T) == 0, "call not dispatched");
         }
@@ -148,13 +158,14 @@ Result<TxVerdict> BlockExecutor::Apply(const types::SignedTransaction& tx, size_
   uint64_t weight = CallWeight(tx.payload.call);
   if (tx_count_ >= params_.max_block_transactions || weight_ + weight > params_.max_block_weight ||
       bytes_ + encoded_length > params_.max_block_bytes)
-    return TxVerdict{TxValidity::kExhaustsResources, "block is full", verdict.account_nonce, verdict.fee};
+    return TxVerdict{TxValidity::kExhaustsResources, "block is full", verdict.account_nonce,
+                     verdict.fee};
 
   uint32_t index = tx_count_;
   std::vector<types::Event> events;
   RETURN_IF_ERROR(PayFee(tx.payload.signer, verdict.fee, tx.payload.tip, events));
   // The call runs in its own overlay so that a failure undoes the call but not the fee.
-  Overlay call_state(*overlay_);
+  Overlay call_state = Overlay::LayeredOn(*overlay_);
   std::vector<types::Event> call_events;
   Status st = Dispatch(call_state, tx, call_events);
   if (st.code() == StatusCode::kInternal || st.code() == StatusCode::kCorruption ||

@@ -74,27 +74,32 @@ Result<ChainSpec> ParseSpec(const json& j) {
   ASSIGN_OR_RETURN(spec.chain_type, StringField(j, "chain_type"));
   // The id names the chain's directory under --base-path: keep it a plain file name.
   if (spec.id.empty() || spec.id.size() > 64 ||
-      spec.id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
-          std::string::npos)
+      spec.id.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != std::string::npos)
     return InvalidArgument("chain spec: \"id\" must be 1..64 letters, digits, '_' or '-'");
   auto g = j.find("genesis");
-  if (g == j.end() || !g->is_object()) return InvalidArgument("chain spec: missing \"genesis\" object");
+  if (g == j.end() || !g->is_object())
+    return InvalidArgument("chain spec: missing \"genesis\" object");
   if (auto t = g->find("time_ms"); t != g->end()) {
-    if (!t->is_number_unsigned()) return InvalidArgument("chain spec: genesis.time_ms must be an unsigned integer");
+    if (!t->is_number_unsigned())
+      return InvalidArgument("chain spec: genesis.time_ms must be an unsigned integer");
     spec.genesis_time_ms = t->get<uint64_t>();
   }
   if (auto t = g->find("allow_simulated_tee"); t != g->end()) {
-    if (!t->is_boolean()) return InvalidArgument("chain spec: genesis.allow_simulated_tee must be a boolean");
+    if (!t->is_boolean())
+      return InvalidArgument("chain spec: genesis.allow_simulated_tee must be a boolean");
     spec.allow_simulated_tee = t->get<bool>();
   }
   auto b = g->find("balances");
-  if (b == g->end() || !b->is_array()) return InvalidArgument("chain spec: genesis.balances must be an array of [address, amount]");
+  if (b == g->end() || !b->is_array())
+    return InvalidArgument("chain spec: genesis.balances must be an array of [address, amount]");
   std::set<types::AccountId> seen;
   for (size_t i = 0; i < b->size(); ++i) {
     const json& e = (*b)[i];
     std::string where = "chain spec: genesis.balances[" + std::to_string(i) + "]";
     if (!e.is_array() || e.size() != 2 || !e[0].is_string() || !e[1].is_string())
-      return InvalidArgument(where + " must be [\"<ss58 address>\", \"<base units as decimal string>\"]");
+      return InvalidArgument(where +
+                             " must be [\"<ss58 address>\", \"<base units as decimal string>\"]");
     auto id = types::FromSs58(e[0].get<std::string>());
     if (!id.ok()) return InvalidArgument(where + ": " + std::string(id.status().message()));
     auto amount = types::ParseU128(e[1].get<std::string>());
@@ -132,7 +137,8 @@ Result<ChainSpec> ChainSpec::FromJson(std::string_view text) {
   return ParseSpec(j);
 }
 
-Result<std::vector<std::pair<Bytes, std::optional<Bytes>>>> BuildGenesisState(const ChainSpec& spec) {
+Result<std::vector<std::pair<Bytes, std::optional<Bytes>>>> BuildGenesisState(
+    const ChainSpec& spec) {
   RETURN_IF_ERROR(spec.params.Validate());
   MapState empty;
   Overlay state(empty);

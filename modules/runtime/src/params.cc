@@ -68,16 +68,26 @@ Result<Params> Params::FromJson(const json& j) {
   Params p;
   for (const auto& [key, _] : j.items()) {
     Status st;
-    if (key == "existential_deposit") st = ReadBalance(j, key, p.existential_deposit);
-    else if (key == "base_fee") st = ReadBalance(j, key, p.base_fee);
-    else if (key == "fee_per_byte") st = ReadBalance(j, key, p.fee_per_byte);
-    else if (key == "fee_per_weight") st = ReadBalance(j, key, p.fee_per_weight);
-    else if (key == "treasury_percent") st = ReadUnsigned(j, key, p.treasury_percent);
-    else if (key == "max_block_weight") st = ReadUnsigned(j, key, p.max_block_weight);
-    else if (key == "max_block_transactions") st = ReadUnsigned(j, key, p.max_block_transactions);
-    else if (key == "max_block_bytes") st = ReadUnsigned(j, key, p.max_block_bytes);
-    else if (key == "max_future_nonces") st = ReadUnsigned(j, key, p.max_future_nonces);
-    else st = InvalidArgument("unknown parameter \"" + key + "\"");
+    if (key == "existential_deposit")
+      st = ReadBalance(j, key, p.existential_deposit);
+    else if (key == "base_fee")
+      st = ReadBalance(j, key, p.base_fee);
+    else if (key == "fee_per_byte")
+      st = ReadBalance(j, key, p.fee_per_byte);
+    else if (key == "fee_per_weight")
+      st = ReadBalance(j, key, p.fee_per_weight);
+    else if (key == "treasury_percent")
+      st = ReadUnsigned(j, key, p.treasury_percent);
+    else if (key == "max_block_weight")
+      st = ReadUnsigned(j, key, p.max_block_weight);
+    else if (key == "max_block_transactions")
+      st = ReadUnsigned(j, key, p.max_block_transactions);
+    else if (key == "max_block_bytes")
+      st = ReadUnsigned(j, key, p.max_block_bytes);
+    else if (key == "max_future_nonces")
+      st = ReadUnsigned(j, key, p.max_future_nonces);
+    else
+      st = InvalidArgument("unknown parameter \"" + key + "\"");
     RETURN_IF_ERROR(st);
   }
   RETURN_IF_ERROR(p.Validate());

@@ -40,7 +40,8 @@ template <typename T>
 Result<T> DecodeStored(const Bytes& bytes, std::string_view what) {
   codec::Decoder d(bytes);
   auto v = T::Decode(d);
-  if (!v.ok()) return Corruption("stored " + std::string(what) + ": " + std::string(v.status().message()));
+  if (!v.ok())
+    return Corruption("stored " + std::string(what) + ": " + std::string(v.status().message()));
   if (!d.AtEnd()) return Corruption("stored " + std::string(what) + " has trailing bytes");
   return v;
 }

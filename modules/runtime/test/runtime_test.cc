@@ -43,7 +43,8 @@ class RuntimeTest : public ::testing::Test {
   }
 
   // Executes a block of transactions and applies its changes; returns the verdicts.
-  std::vector<TxVerdict> RunBlock(const std::vector<types::SignedTransaction>& txs, uint64_t height = 1) {
+  std::vector<TxVerdict> RunBlock(const std::vector<types::SignedTransaction>& txs,
+                                  uint64_t height = 1) {
     auto ex = BlockExecutor::Begin(state_, BlockContext{height, 1000 * height, Id("alice")});
     EXPECT_TRUE(ex.ok()) << ex.status().ToString();
     std::vector<TxVerdict> verdicts;
@@ -169,9 +170,9 @@ TEST_F(RuntimeTest, ReserveAndUnreserveMoveBetweenFreeAndReserved) {
 
 TEST_F(RuntimeTest, StaleFutureAndExpiredTransactionsAreNotIncluded) {
   RunBlock({Tx("alice", 0, types::calls::Remark{{1, 2, 3}})});
-  auto v = RunBlock({Tx("alice", 0, types::calls::Remark{{1}}),                 // stale
-                     Tx("alice", 5, types::calls::Remark{{1}}),                 // future
-                     Tx("alice", 1, types::calls::Remark{{1}}, 0, 1)},          // expired at 1
+  auto v = RunBlock({Tx("alice", 0, types::calls::Remark{{1}}),         // stale
+                     Tx("alice", 5, types::calls::Remark{{1}}),         // future
+                     Tx("alice", 1, types::calls::Remark{{1}}, 0, 1)},  // expired at 1
                     2);
   EXPECT_EQ(v[0].validity, TxValidity::kStale);
   EXPECT_EQ(v[1].validity, TxValidity::kFuture);
@@ -184,7 +185,8 @@ TEST_F(RuntimeTest, AccountThatCannotPayTheFeeIsRejected) {
   types::AccountId poor = Dev("eve").public_key();
   (void)poor;
   auto key = crypto::SigningKey::FromSeed(crypto::Blake2b256(AsBytes("poor")));
-  RunBlock({Tx("alice", 0, types::calls::Transfer{key.public_key(), Params{}.existential_deposit})});
+  RunBlock(
+      {Tx("alice", 0, types::calls::Transfer{key.public_key(), Params{}.existential_deposit})});
   types::TransactionPayload p;
   p.signer = key.public_key();
   p.call.value = types::calls::Remark{};
@@ -225,22 +227,27 @@ TEST(ChainSpec, JsonRoundTripsAndBadSpecsSayWhatIsWrong) {
   EXPECT_FALSE(ChainSpec::FromJson(j.dump()).ok());
   j = dev.ToJson();
   j["genesis"]["params"]["bogus"] = 1;
-  EXPECT_NE(ChainSpec::FromJson(j.dump()).status().message().find("unknown parameter"), std::string::npos);
+  EXPECT_NE(ChainSpec::FromJson(j.dump()).status().message().find("unknown parameter"),
+            std::string::npos);
 }
 
 TEST(Overlay, ChildChangesAreInvisibleToParentUntilMerged) {
   MapState base;
   Overlay parent(base);
   parent.Put(AsBytes("a"), Bytes{1});
-  Overlay child(parent);
+  parent.Put(AsBytes("c"), Bytes{3});
+  Overlay child = Overlay::LayeredOn(parent);
   child.Put(AsBytes("a"), Bytes{2});
   child.Delete(AsBytes("b"));
   EXPECT_EQ(**parent.Get(AsBytes("a")), Bytes{1});
   EXPECT_EQ(**child.Get(AsBytes("a")), Bytes{2});
+  EXPECT_EQ(parent.size(), 2u);
+  EXPECT_EQ(child.size(), 2u);  // its own writes only, not a copy of the parent's
+  EXPECT_EQ(**child.Get(AsBytes("c")), Bytes{3});
   std::move(child).MergeInto(parent);
   EXPECT_EQ(**parent.Get(AsBytes("a")), Bytes{2});
   auto changes = std::move(parent).TakeChanges();
-  ASSERT_EQ(changes.size(), 2u);
+  ASSERT_EQ(changes.size(), 3u);
   EXPECT_EQ(changes[0].first, Bytes{'a'});
   EXPECT_FALSE(changes[1].second.has_value());
 }

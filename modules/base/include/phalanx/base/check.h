@@ -8,8 +8,8 @@ namespace phalanx::internal {
 [[noreturn]] void CheckFailed(const char* expr, const char* file, int line, std::string_view msg);
 }  // namespace phalanx::internal
 
-#define PHX_CHECK(cond, ...)                                                             \
-  do {                                                                                   \
-    if (__builtin_expect(!(cond), 0))                                                    \
+#define PHX_CHECK(cond, ...)                                                                      \
+  do {                                                                                            \
+    if (__builtin_expect(!(cond), 0))                                                             \
       ::phalanx::internal::CheckFailed(#cond, __FILE__, __LINE__, std::string_view{__VA_ARGS__}); \
   } while (0)

@@ -13,15 +13,16 @@ namespace phalanx {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(const T& value) : value_(value) {}                   // NOLINT: implicit by design
-  Result(T&& value) : value_(std::move(value)) {}             // NOLINT
-  Result(Status status) : status_(std::move(status)) {        // NOLINT
+  Result(const T& value) : value_(value) {}             // NOLINT: implicit by design
+  Result(T&& value) : value_(std::move(value)) {}       // NOLINT
+  Result(Status status) : status_(std::move(status)) {  // NOLINT
     PHX_CHECK(!status_.ok(), "Result constructed from an OK status without a value");
   }
   template <typename U>
-    requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, Status> &&
-             !std::is_same_v<std::decay_t<U>, Result<T>> && !std::is_same_v<std::decay_t<U>, T>)
-  Result(U&& v) : value_(std::forward<U>(v)) {}  // NOLINT
+  requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, Status> &&
+           !std::is_same_v<std::decay_t<U>, Result<T>> && !std::is_same_v<std::decay_t<U>, T>)
+      Result(U&& v)
+      : value_(std::forward<U>(v)) {}  // NOLINT
 
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }

@@ -56,7 +56,9 @@ class [[nodiscard]] Status {
   std::unique_ptr<Rep> rep_;
 };
 
-inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+inline Status InvalidArgument(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
 inline Status Corruption(std::string m) { return {StatusCode::kCorruption, std::move(m)}; }
@@ -80,9 +82,9 @@ inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move
 #define PHX_CONCAT(a, b) PHX_CONCAT_INNER(a, b)
 
 // Returns the status from the enclosing function if `expr` (a Status or Result) is an error.
-#define RETURN_IF_ERROR(expr)                                           \
-  do {                                                                  \
-    auto&& phx_status_ = (expr);                                        \
+#define RETURN_IF_ERROR(expr)                                                 \
+  do {                                                                        \
+    auto&& phx_status_ = (expr);                                              \
     if (!phx_status_.ok()) return ::phalanx::internal::ToStatus(phx_status_); \
   } while (0)
 

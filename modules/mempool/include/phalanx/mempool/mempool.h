@@ -29,11 +29,11 @@ struct Options {
 // Why a submission was refused (mapped to JSON-RPC codes 1010..1016 by the RPC layer).
 enum class SubmitError {
   kNone,
-  kMalformed,          // bytes do not decode as a signed transaction
+  kMalformed,  // bytes do not decode as a signed transaction
   kBadSignature,
-  kInvalid,            // stale nonce, expired, cannot pay fees, too large, too far in the future
-  kAlreadyImported,    // the same transaction is already pending
-  kTooLowPriority,     // same sender+nonce pending with a tip at least as high, or the pool is full
+  kInvalid,          // stale nonce, expired, cannot pay fees, too large, too far in the future
+  kAlreadyImported,  // the same transaction is already pending
+  kTooLowPriority,   // same sender+nonce pending with a tip at least as high, or the pool is full
 };
 
 struct SubmitResult {
@@ -41,7 +41,7 @@ struct SubmitResult {
   SubmitError error = SubmitError::kNone;
   runtime::TxValidity validity = runtime::TxValidity::kValid;
   std::string message;
-  bool ready = false;  // false: held back as future
+  bool ready = false;          // false: held back as future
   uint64_t account_nonce = 0;  // the sender's next nonce in the validated state
 
   bool ok() const { return error == SubmitError::kNone; }
@@ -63,9 +63,9 @@ std::string_view TxStatusName(TxStatus s);
 struct TxEvent {
   Hash32 hash{};
   TxStatus status = TxStatus::kReady;
-  std::string reason;      // dropped/invalid/usurped
-  uint64_t height = 0;     // inBlock/finalized
-  Hash32 block_hash{};     // inBlock/finalized
+  std::string reason;   // dropped/invalid/usurped
+  uint64_t height = 0;  // inBlock/finalized
+  Hash32 block_hash{};  // inBlock/finalized
 };
 
 // What the pool validates against: the latest committed state and the height of the next block.
@@ -110,9 +110,9 @@ class Mempool {
 
  private:
   struct Sender {
-    uint64_t account_nonce = 0;                 // next nonce per the last validated state
-    std::map<uint64_t, PooledTxPtr> by_nonce;   // pending transactions
-    size_t ready = 0;                           // length of the contiguous run from account_nonce
+    uint64_t account_nonce = 0;                // next nonce per the last validated state
+    std::map<uint64_t, PooledTxPtr> by_nonce;  // pending transactions
+    size_t ready = 0;                          // length of the contiguous run from account_nonce
   };
   using EvictionKey = std::tuple<types::Balance, uint64_t /*~seq: newest first*/, Hash32>;
 

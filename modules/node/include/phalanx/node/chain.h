@@ -83,7 +83,7 @@ class Chain {
   std::unique_ptr<state::StateTree> tree_;
   std::unique_ptr<runtime::StateReader> latest_state_;
   Hash32 genesis_hash_{};
-  std::mutex produce_mu_;       // one block production at a time
+  std::mutex produce_mu_;              // one block production at a time
   mutable std::shared_mutex head_mu_;  // guards head_
   Head head_;
 };

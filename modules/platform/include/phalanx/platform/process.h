@@ -27,7 +27,8 @@ class Process {
  public:
   // Starts argv[0] (searched in PATH if it has no '/'); stdout and stderr go to `output_path`
   // (appended) or are inherited when it is empty.
-  static Result<Process> Spawn(const std::vector<std::string>& argv, const std::string& output_path = "");
+  static Result<Process> Spawn(const std::vector<std::string>& argv,
+                               const std::string& output_path = "");
   Process(Process&& other) noexcept;
   Process& operator=(Process&& other) noexcept;
   Process(const Process&) = delete;

@@ -17,22 +17,22 @@ namespace phalanx::runtime {
 
 enum class TxValidity {
   kValid,
-  kFuture,              // nonce ahead of the account: valid later
-  kStale,               // nonce already used
-  kExpired,             // past its mortality height
-  kCannotPayFees,       // free balance below fee + tip (while keeping the existential deposit)
-  kExhaustsResources,   // larger than a block can hold
-  kBadSignature,        // set by callers that verify signatures
-  kMalformed,           // undecodable bytes (set by callers that decode)
+  kFuture,             // nonce ahead of the account: valid later
+  kStale,              // nonce already used
+  kExpired,            // past its mortality height
+  kCannotPayFees,      // free balance below fee + tip (while keeping the existential deposit)
+  kExhaustsResources,  // larger than a block can hold
+  kBadSignature,       // set by callers that verify signatures
+  kMalformed,          // undecodable bytes (set by callers that decode)
 };
 
 std::string_view TxValidityName(TxValidity v);
 
 struct TxVerdict {
   TxValidity validity = TxValidity::kValid;
-  std::string message;      // for people: what is wrong and what to do
+  std::string message;  // for people: what is wrong and what to do
   uint64_t account_nonce = 0;
-  Balance fee = 0;          // fee without tip
+  Balance fee = 0;  // fee without tip
 
   bool ok() const { return validity == TxValidity::kValid; }
 };

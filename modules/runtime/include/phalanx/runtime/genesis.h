@@ -2,10 +2,9 @@
 // naming the chain, its initial balances, validators and runtime parameters.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "phalanx/runtime/overlay.h"
 #include "phalanx/runtime/params.h"
@@ -41,6 +40,7 @@ struct ChainSpec {
 crypto::SigningKey BenchAccount(uint64_t index);
 
 // The genesis state (version 0) as sorted changes.
-Result<std::vector<std::pair<Bytes, std::optional<Bytes>>>> BuildGenesisState(const ChainSpec& spec);
+Result<std::vector<std::pair<Bytes, std::optional<Bytes>>>> BuildGenesisState(
+    const ChainSpec& spec);
 
 }  // namespace phalanx::runtime

@@ -23,6 +23,12 @@ class StateReader {
 class Overlay final : public StateReader {
  public:
   explicit Overlay(const StateReader& base) : base_(base) {}
+  // A child layered on a parent overlay (reads fall through to it; MergeInto publishes).
+  static Overlay LayeredOn(const Overlay& parent) { return Overlay(static_cast<const StateReader&>(parent)); }
+  // Copying would silently duplicate every buffered write; layer with LayeredOn instead.
+  Overlay(const Overlay&) = delete;
+  Overlay& operator=(const Overlay&) = delete;
+  Overlay(Overlay&&) = default;
 
   Result<std::optional<Bytes>> Get(ByteView key) const override;
   void Put(ByteView key, Bytes value);
@@ -39,7 +45,9 @@ class Overlay final : public StateReader {
   struct Less {
     using is_transparent = void;
     bool operator()(ByteView a, ByteView b) const;
-    bool operator()(const Bytes& a, const Bytes& b) const { return (*this)(ByteView(a), ByteView(b)); }
+    bool operator()(const Bytes& a, const Bytes& b) const {
+      return (*this)(ByteView(a), ByteView(b));
+    }
     bool operator()(const Bytes& a, ByteView b) const { return (*this)(ByteView(a), b); }
     bool operator()(ByteView a, const Bytes& b) const { return (*this)(a, ByteView(b)); }
   };
