@@ -21,7 +21,6 @@ int main(int argc, char** argv) {
   AddKeyCommands(app, g, run);
   AddChainCommands(app, g, run);
   AddAttestCommands(app, g, run);
-  AddAttestCommands(app, g, run);
   CLI11_PARSE(app, argc, argv);
   if (!run) {
     std::cerr << app.help();
