@@ -557,7 +557,8 @@ Result<std::shared_ptr<const Module>> Decoder::Run() {
   }
   Reader r(bytes_, 0);
   uint32_t magic = 0, version = 0;
-  if (!r.Fixed32(&magic).ok() || magic != 0x6d736100) return r.Fail("magic header not detected");
+  if (!r.Fixed32(&magic).ok() || magic != 0x6d736100)
+    return Reader::Fail("magic header not detected", 0);
   if (!r.Fixed32(&version).ok() || version != 1) return Reader::Fail("unknown binary version", 4);
   int last_rank = 0;
   while (!r.eof()) {
