@@ -80,9 +80,18 @@ SubmitResult Fail(const Hash32& hash, SubmitError e, std::string message,
 }
 }  // namespace
 
+namespace {
+Result<std::shared_ptr<const runtime::Params>> ParamsOf(const ChainView& view) {
+  if (view.params) return view.params;
+  ASSIGN_OR_RETURN(runtime::Params p, runtime::LoadParams(*view.state));
+  return std::make_shared<const runtime::Params>(std::move(p));
+}
+}  // namespace
+
 SubmitResult Mempool::Validate(const PooledTxPtr& ptx, const ChainView& view) const {
-  auto params = runtime::LoadParams(*view.state);
-  if (!params.ok()) return Fail(ptx->hash, SubmitError::kInvalid, params.status().ToString());
+  auto loaded = ParamsOf(view);
+  if (!loaded.ok()) return Fail(ptx->hash, SubmitError::kInvalid, loaded.status().ToString());
+  const runtime::Params* params = loaded->get();
   auto verdict = runtime::ValidateTransaction(*view.state, *params, ptx->tx, ptx->encoded.size(),
                                               view.next_height);
   if (!verdict.ok()) return Fail(ptx->hash, SubmitError::kInvalid, verdict.status().ToString());
@@ -301,7 +310,7 @@ void Mempool::OnBlockCommitted(std::span<const Hash32> included, uint64_t height
       auto it = by_hash_.find(h);
       if (it != by_hash_.end()) EraseLocked(PooledTxPtr(it->second));
     }
-    auto params = runtime::LoadParams(*view.state);
+    auto params = ParamsOf(view);
     std::vector<PooledTxPtr> drop;
     std::vector<std::string> reasons;
     for (auto& [id, s] : senders_) {
@@ -323,7 +332,7 @@ void Mempool::OnBlockCommitted(std::span<const Hash32> included, uint64_t height
       if (params.ok()) {
         auto head = s.by_nonce.find(acct->nonce);
         if (head != s.by_nonce.end()) {
-          auto v = runtime::ValidateTransaction(*view.state, *params, head->second->tx,
+          auto v = runtime::ValidateTransaction(*view.state, **params, head->second->tx,
                                                 head->second->encoded.size(), view.next_height);
           if (v.ok() && v->validity == TxValidity::kCannotPayFees) {
             drop.push_back(head->second);

@@ -70,6 +70,7 @@ Result<std::unique_ptr<Node>> Node::Start(NodeConfig config) {
 
   impl->registry = std::make_shared<rpc::MetricsRegistry>();
   impl->metrics = std::make_unique<NodeMetrics>(*impl->registry);
+  RETURN_IF_ERROR(impl->RefreshParams());
   Head head = impl->chain->head();
   impl->metrics->best_height.Set(static_cast<double>(head.height));
   impl->metrics->finalized_height.Set(static_cast<double>(head.height));
@@ -133,10 +134,23 @@ void Node::Stop() {
   PHX_LOG_INFO("node stopped");
 }
 
-mempool::ChainView Node::Impl::View() const {
-  return mempool::ChainView{&chain->latest_state(), chain->head().height + 1,
-                            chain->genesis_hash()};
+Status Node::Impl::RefreshParams() {
+  ASSIGN_OR_RETURN(runtime::Params p, runtime::LoadParams(chain->latest_state()));
+  std::lock_guard lock(params_mu);
+  params = std::make_shared<const runtime::Params>(std::move(p));
+  return Status::Ok();
 }
+
+mempool::ChainView Node::Impl::View() const {
+  std::shared_ptr<const runtime::Params> current;
+  {
+    std::lock_guard lock(params_mu);
+    current = params;
+  }
+  return mempool::ChainView{&chain->latest_state(), chain->head().height + 1, chain->genesis_hash(),
+                            std::move(current)};
+}
+
 
 void Node::Impl::ProducerLoop() {
   using clock = std::chrono::steady_clock;
@@ -153,9 +167,9 @@ void Node::Impl::ProducerLoop() {
 }
 
 void Node::Impl::ProduceOnce() {
-  auto params = runtime::LoadParams(chain->latest_state());
-  if (!params.ok()) {
-    PHX_LOG_ERROR("cannot load runtime parameters: {}", params.status().ToString());
+  std::shared_ptr<const runtime::Params> params = View().params;
+  if (!params) {
+    PHX_LOG_ERROR("runtime parameters are not loaded");
     return;
   }
   auto ready = pool->ReadyForBlock(params->max_block_transactions, params->max_block_bytes);
@@ -170,6 +184,8 @@ void Node::Impl::ProduceOnce() {
   }
   const ProducedBlock& b = *produced;
   for (const auto& [hash, reason] : b.rejected) pool->Remove(hash, reason);
+  if (Status st = RefreshParams(); !st.ok())
+    PHX_LOG_ERROR("cannot load runtime parameters: {}", st.ToString());
   pool->OnBlockCommitted(b.included, b.block.header.height, b.hash, View());
   PublishBlock(b);
   metrics->best_height.Set(static_cast<double>(b.block.header.height));

@@ -54,6 +54,12 @@ struct Node::Impl {
   bool stopping = false;  // guarded by stop_mu
   std::atomic<bool> stopped{false};
 
+  // The runtime parameters of the latest state, refreshed after every block; guarded by
+  // params_mu.
+  mutable std::mutex params_mu;
+  std::shared_ptr<const runtime::Params> params;
+  Status RefreshParams();
+
   mempool::ChainView View() const;
   void ProducerLoop();
   void ProduceOnce();

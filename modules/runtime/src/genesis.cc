@@ -29,8 +29,7 @@ ChainSpec ChainSpec::Dev(size_t extra_accounts) {
     auto key = crypto::DevAccount(name);
     spec.balances.push_back({key->public_key(), kDevBalance});
   }
-  for (size_t i = 0; i < extra_accounts; ++i)
-    spec.balances.push_back({BenchAccount(i).public_key(), Balance{1'000} * types::kUnitsPerPhx});
+  spec.bench_accounts = extra_accounts;
   spec.validators.validators.push_back({crypto::DevAccount("alice")->public_key(), 1});
   return spec;
 }
@@ -53,6 +52,7 @@ json ChainSpec::ToJson() const {
               {"genesis",
                {{"time_ms", genesis_time_ms},
                 {"allow_simulated_tee", allow_simulated_tee},
+                {"bench_accounts", bench_accounts},
                 {"balances", balances_json},
                 {"validators", validators_json},
                 {"params", params.ToJson()}}}};
@@ -89,6 +89,12 @@ Result<ChainSpec> ParseSpec(const json& j) {
     if (!t->is_boolean())
       return InvalidArgument("chain spec: genesis.allow_simulated_tee must be a boolean");
     spec.allow_simulated_tee = t->get<bool>();
+  }
+  if (auto t = g->find("bench_accounts"); t != g->end()) {
+    if (!t->is_number_unsigned() || t->get<uint64_t>() > kMaxBenchAccounts)
+      return InvalidArgument("chain spec: genesis.bench_accounts must be an integer 0.." +
+                             std::to_string(kMaxBenchAccounts));
+    spec.bench_accounts = t->get<uint64_t>();
   }
   auto b = g->find("balances");
   if (b == g->end() || !b->is_array())
@@ -151,6 +157,12 @@ Result<std::vector<std::pair<Bytes, std::optional<Bytes>>>> BuildGenesisState(
       return InvalidArgument("chain spec: genesis balance of " + types::ToSs58(a.id) +
                              " is below the existential deposit");
     RETURN_IF_ERROR(balances.Mint(a.id, a.free));
+    events.clear();  // genesis records no events
+  }
+  for (uint64_t i = 0; i < spec.bench_accounts; ++i)
+  {
+    RETURN_IF_ERROR(balances.Mint(BenchAccount(i).public_key(), kBenchAccountBalance));
+    events.clear();
   }
   return std::move(state).TakeChanges();
 }

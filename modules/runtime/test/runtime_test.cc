@@ -214,7 +214,13 @@ TEST(ChainSpec, JsonRoundTripsAndBadSpecsSayWhatIsWrong) {
   auto parsed = ChainSpec::FromJson(dev.ToJson().dump());
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   EXPECT_EQ(parsed->ToJson(), dev.ToJson());
-  EXPECT_EQ(parsed->balances.size(), 9u);
+  EXPECT_EQ(parsed->balances.size(), 6u);
+  EXPECT_EQ(parsed->bench_accounts, 3u);
+  auto genesis = BuildGenesisState(*parsed);
+  ASSERT_TRUE(genesis.ok());
+  MapState state;
+  state.Apply(*genesis);
+  EXPECT_EQ(LoadAccount(state, BenchAccount(2).public_key())->free, kBenchAccountBalance);
 
   EXPECT_FALSE(ChainSpec::FromJson("{not json").ok());
   auto j = dev.ToJson();

@@ -73,6 +73,9 @@ struct ChainView {
   const runtime::StateReader* state = nullptr;
   uint64_t next_height = 1;
   Hash32 genesis_hash{};
+  // The runtime parameters of `state` when the caller has them at hand (saves a read and a
+  // decode per submission); null = read them from `state`.
+  std::shared_ptr<const runtime::Params> params;
 };
 
 class Mempool {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "phalanx/store/kv_store.h"
@@ -30,7 +31,8 @@ class ChainStore {
   // the transaction index and the new head record.
   static void AppendBlock(store::WriteBatch& batch, const types::Block& block, const Hash32& hash,
                           const std::vector<types::EventRecord>& events,
-                          const types::CommitCertificate* certificate);
+                          const types::CommitCertificate* certificate,
+                          std::span<const Hash32> tx_hashes = {});
   static void AppendGenesisHash(store::WriteBatch& batch, const Hash32& genesis_hash);
 
   Result<std::optional<HeadRecord>> Head() const;

@@ -26,6 +26,9 @@ struct ChainSpec {
   types::ValidatorSet validators;
   Params params;
   bool allow_simulated_tee = false;
+  // Load-test accounts BenchAccount(0..n-1), 1,000 PHX each. Kept as a count, not a list, so a
+  // spec with a million of them stays small to store, hash and parse.
+  uint64_t bench_accounts = 0;
 
   // The dev chain: alice is the only validator; alice..ferdie hold 1,000,000 PHX each, and
   // `extra_accounts` deterministic load-test accounts (BenchAccount(i)) hold 1,000 PHX each.
@@ -38,6 +41,8 @@ struct ChainSpec {
 // Deterministic, publicly known keys for load tests on dev chains: seed = BLAKE2b-256(
 // "phalanx/bench-account/" || decimal i). Never fund these on a real chain.
 crypto::SigningKey BenchAccount(uint64_t index);
+inline constexpr Balance kBenchAccountBalance = Balance{1'000} * types::kUnitsPerPhx;
+inline constexpr uint64_t kMaxBenchAccounts = 10'000'000;
 
 // The genesis state (version 0) as sorted changes.
 Result<std::vector<std::pair<Bytes, std::optional<Bytes>>>> BuildGenesisState(
