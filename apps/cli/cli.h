@@ -42,6 +42,8 @@ Result<types::AccountId> ResolveAddress(const GlobalOptions& g, const std::strin
 
 void AddKeyCommands(CLI::App& app, GlobalOptions& g, std::function<CommandResult()>& run);
 void AddChainCommands(CLI::App& app, GlobalOptions& g, std::function<CommandResult()>& run);
+// wasm validate / wasm run (apps/cli/wasm.cc): local WebAssembly tools, no node needed.
+void AddWasmCommands(CLI::App& app, GlobalOptions& g, std::function<CommandResult()>& run);
 void AddAttestCommands(CLI::App& app, GlobalOptions& g, std::function<CommandResult()>& run);
 
 }  // namespace phalanx::cli

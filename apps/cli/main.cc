@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   std::function<CommandResult()> run;
   AddKeyCommands(app, g, run);
   AddChainCommands(app, g, run);
+  AddWasmCommands(app, g, run);
   AddAttestCommands(app, g, run);
   CLI11_PARSE(app, argc, argv);
   if (!run) {
