@@ -39,6 +39,10 @@ struct Interpreter {
   // fp[0..results). With m == nullptr, returns the handler table through `handlers` instead.
   static std::optional<Trap> Run(Machine* m, const FunctionInstance* entry, uint64_t* fp,
                                  const void* const** handlers);
+  [[gnu::noinline]] static std::optional<TrapKind> CallHost(Machine* m,
+                                                            const FunctionInstance* callee,
+                                                            Instance* caller, uint64_t* sp,
+                                                            uint32_t depth, std::string* message);
 };
 
 std::optional<Trap> Interpreter::Run(Machine* m, const FunctionInstance* entry, uint64_t* fp,
@@ -126,6 +130,38 @@ done:
 #undef NEXT
 #undef TRAP
 #undef REFRESH_MEMORY
+}
+
+// Calls a host function with the arguments on top of the value stack (`sp` is one past them)
+// and writes its results in their place. Kept out of the interpreter loop: it owns objects with
+// destructors, which computed goto may not jump across.
+std::optional<TrapKind> Interpreter::CallHost(Machine* m, const FunctionInstance* callee,
+                                              Instance* caller, uint64_t* sp, uint32_t depth,
+                                              std::string* message) {
+  const size_t np = callee->type.params.size(), nr = callee->type.results.size();
+  uint64_t* args = sp - np;
+  uint64_t small[8];
+  std::vector<uint64_t> big;
+  uint64_t* res = small;
+  if (nr > 8) {
+    big.resize(nr);
+    res = big.data();
+  }
+  const size_t saved_used = m->stack_used_;
+  const uint32_t saved_depth = m->depth_;
+  m->stack_used_ = sp - m->stack_.data();  // a re-entrant call starts above our operands
+  m->depth_ = depth;
+  m->host_out_of_fuel_ = false;
+  HostContext ctx(*m, caller);
+  Status s = callee->host(ctx, std::span<const uint64_t>(args, np), std::span<uint64_t>(res, nr));
+  m->stack_used_ = saved_used;
+  m->depth_ = saved_depth;
+  if (!s.ok()) {
+    *message = std::string(s.message());
+    return m->host_out_of_fuel_ ? TrapKind::kOutOfFuel : TrapKind::kHost;
+  }
+  for (size_t i = 0; i < nr; ++i) args[i] = res[i];
+  return std::nullopt;
 }
 
 namespace internal {

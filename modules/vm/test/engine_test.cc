@@ -57,8 +57,12 @@ TEST(VmDecode, TruncatedModuleNeverAborts) {
   for (size_t n = 0; n < full.size(); ++n) {
     // A prefix ending at a section boundary can be a valid module; any other is malformed.
     auto m = CompileModule(ByteView(full.data(), n));
-    if (!m.ok()) EXPECT_EQ(ErrorOf(m.status()), Error::kMalformed) << n << m.status().ToString();
-    if (n < 8 || n == full.size() - 1) EXPECT_FALSE(m.ok()) << n;
+    if (!m.ok()) {
+      EXPECT_EQ(ErrorOf(m.status()), Error::kMalformed) << n << m.status().ToString();
+    }
+    if (n < 8 || n == full.size() - 1) {
+      EXPECT_FALSE(m.ok()) << n;
+    }
   }
 }
 
