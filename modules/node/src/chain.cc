@@ -93,6 +93,9 @@ Status Chain::InitGenesisOrResume() {
   ChainStore::AppendGenesisHash(batch, hash);
   batch.Put(store::Column::kMeta, AsBytes(kSpecHashKey), spec_hash.view());
   RETURN_IF_ERROR(kv_->Write(std::move(batch), /*sync=*/true));
+  // A large genesis sits in the write-ahead log until the memtable is flushed; flush now so that
+  // a restart does not replay (and hold in memory) the whole genesis again.
+  RETURN_IF_ERROR(kv_->Flush());
   genesis_hash_ = hash;
   head_ = Head{0, hash, h};
   return Status::Ok();
