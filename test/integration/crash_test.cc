@@ -595,9 +595,14 @@ TEST(Crash, KillNineUnderTransferLoadLosesNothingAndAppliesNothingTwice) {
   // Genesis as the node builds it: the dev accounts plus the bench accounts.
   std::map<AccountId, Balance> genesis;
   Balance genesis_issuance = 0;
-  for (const auto& a : runtime::ChainSpec::Dev(kDevAccounts).balances) {
+  const runtime::ChainSpec spec = runtime::ChainSpec::Dev(kDevAccounts);
+  for (const auto& a : spec.balances) {
     genesis[a.id] += a.free;
     genesis_issuance += a.free;
+  }
+  for (uint64_t i = 0; i < spec.bench_accounts; ++i) {
+    genesis[runtime::BenchAccount(i).public_key()] += runtime::kBenchAccountBalance;
+    genesis_issuance += runtime::kBenchAccountBalance;
   }
 
   auto dir = platform::TempDir::Create("phx-itest-crash-");
