@@ -36,7 +36,7 @@ fuzz: setup
 	@cmake --build build-fuzz
 
 format:
-	@find modules apps test bench -name '*.cc' -o -name '*.h' | xargs clang-format-14 -i
+	@git ls-files '*.cc' '*.h' | xargs clang-format-14 -i
 
 clean:
 	rm -rf build build-debug build-asan build-fuzz

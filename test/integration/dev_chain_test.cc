@@ -149,12 +149,15 @@ TEST_F(DevChain, RawRpcSubmitAndWatchReportsReadyInBlockFinalized) {
 
 TEST_F(DevChain, BadInputGetsTypedErrorsAndLeavesStateUnchanged) {
   // Set-up: ferdie uses nonce 0, so that resubmitting it below is stale.
-  ASSERT_TRUE(node_->Call("author_submitExtrinsic",
-                          json::array({SignedTransferHex("ferdie", DevId("eve"), kPhx, 0, genesis_)}))
+  ASSERT_TRUE(node_
+                  ->Call("author_submitExtrinsic", json::array({SignedTransferHex(
+                                                       "ferdie", DevId("eve"), kPhx, 0, genesis_)}))
                   .ok());
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (node_->Call("balances_account", json::array({types::ToSs58(DevId("ferdie"))}))->at("nonce") == 0 &&
-         std::chrono::steady_clock::now() < deadline)
+  while (
+      node_->Call("balances_account", json::array({types::ToSs58(DevId("ferdie"))}))->at("nonce") ==
+          0 &&
+      std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   auto issuance0 = node_->Call("balances_totalIssuance");
   auto alice0 = *FreeBalance(*node_, DevId("alice"));

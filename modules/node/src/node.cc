@@ -151,7 +151,6 @@ mempool::ChainView Node::Impl::View() const {
                             std::move(current)};
 }
 
-
 void Node::Impl::ProducerLoop() {
   using clock = std::chrono::steady_clock;
   auto next = clock::now() + std::chrono::milliseconds(config.block_time_ms);

@@ -159,8 +159,7 @@ Result<std::vector<std::pair<Bytes, std::optional<Bytes>>>> BuildGenesisState(
     RETURN_IF_ERROR(balances.Mint(a.id, a.free));
     events.clear();  // genesis records no events
   }
-  for (uint64_t i = 0; i < spec.bench_accounts; ++i)
-  {
+  for (uint64_t i = 0; i < spec.bench_accounts; ++i) {
     RETURN_IF_ERROR(balances.Mint(BenchAccount(i).public_key(), kBenchAccountBalance));
     events.clear();
   }

@@ -24,7 +24,9 @@ class Overlay final : public StateReader {
  public:
   explicit Overlay(const StateReader& base) : base_(base) {}
   // A child layered on a parent overlay (reads fall through to it; MergeInto publishes).
-  static Overlay LayeredOn(const Overlay& parent) { return Overlay(static_cast<const StateReader&>(parent)); }
+  static Overlay LayeredOn(const Overlay& parent) {
+    return Overlay(static_cast<const StateReader&>(parent));
+  }
   // Copying would silently duplicate every buffered write; layer with LayeredOn instead.
   Overlay(const Overlay&) = delete;
   Overlay& operator=(const Overlay&) = delete;
