@@ -14,9 +14,10 @@
 namespace phalanx::node {
 
 NodeMetrics::NodeMetrics(rpc::MetricsRegistry& r)
-    : best_height(
-          r.GetGauge("phalanx_block_height", "Height of the best block", {{"status", "best"}})),
-      finalized_height(r.GetGauge("phalanx_block_height", "Height of the best block",
+    : best_height(r.GetGauge("phalanx_block_height", "Block heights by status (best, finalized)",
+                             {{"status", "best"}})),
+      finalized_height(r.GetGauge("phalanx_block_height",
+                                  "Block heights by status (best, finalized)",
                                   {{"status", "finalized"}})),
       pool_size(r.GetGauge("phalanx_txpool_transactions", "Transactions in the pool")),
       pool_ready(r.GetGauge("phalanx_txpool_ready", "Ready transactions in the pool")),
