@@ -46,6 +46,11 @@ Result<std::unique_ptr<Node>> Node::Start(NodeConfig config) {
   auto impl = std::make_unique<Impl>();
   impl->config = std::move(config);
   NodeConfig& cfg = impl->config;
+  // Checked before anything touches the disk, so a mistake leaves no half-made database.
+  if (cfg.validator && cfg.spec.validators.IndexOf(cfg.validator->public_key()) < 0)
+    return FailedPrecondition("the validator key " + types::ToSs58(cfg.validator->public_key()) +
+                              " is not in this chain's validator set; pass --validator with a key "
+                              "listed in the chain spec's genesis.validators");
   if (cfg.base_path.empty()) {
     ASSIGN_OR_RETURN(auto tmp, platform::TempDir::Create("phalanx-dev-"));
     impl->base_path = tmp.path();
@@ -92,10 +97,6 @@ Result<std::unique_ptr<Node>> Node::Start(NodeConfig config) {
                      {"is_syncing", false}};
     return {200, j.dump()};
   };
-  if (cfg.validator && cfg.spec.validators.IndexOf(cfg.validator->public_key()) < 0)
-    return FailedPrecondition("the validator key " + types::ToSs58(cfg.validator->public_key()) +
-                              " is not in this chain's validator set; pass --validator with a key "
-                              "listed in the chain spec's genesis.validators");
   auto server = rpc::Server::Start(rpc_opts, impl->methods, impl->registry);
   if (!server.ok()) return server.status().WithContext("starting the JSON-RPC server");
   impl->rpc_server = std::move(server).value();
