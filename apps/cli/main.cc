@@ -8,7 +8,6 @@ int main(int argc, char** argv) {
   using namespace phalanx::cli;
   CLI::App app{"phalanx: keys, transfers and chain queries for a Phalanx node"};
   app.set_version_flag("--version", std::string("phalanx ") + PHALANX_VERSION);
-  app.require_subcommand(1);
   GlobalOptions g;
   app.add_option("--url", g.url, "Node RPC endpoint (ws:// or http://)")->capture_default_str();
   app.add_flag("--json", g.json, "Print machine-readable JSON");

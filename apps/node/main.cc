@@ -22,6 +22,10 @@ constexpr size_t kMaxSpecBytes = 512u << 20;
 Result<phalanx::runtime::ChainSpec> LoadSpec(bool dev, const std::string& chain,
                                              size_t dev_accounts) {
   if (!chain.empty() && chain != "dev") {
+    if (dev_accounts > 0)
+      return phalanx::InvalidArgument(
+          "--dev-accounts only applies to the built-in dev chain; put \"bench_accounts\" in the "
+          "spec's genesis instead");
     auto text = phalanx::platform::ReadFile(chain, kMaxSpecBytes);
     if (!text.ok()) return text.status().WithContext("reading chain spec --chain " + chain);
     auto spec = phalanx::runtime::ChainSpec::FromJson(*text);
