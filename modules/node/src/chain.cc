@@ -108,21 +108,19 @@ Head Chain::head() const {
 
 Result<types::CommitCertificate> Chain::Certify(const Hash32& block_hash, uint64_t height,
                                                 const crypto::SigningKey& validator) const {
-  const auto& vals = spec_.validators.validators;
-  for (uint32_t i = 0; i < vals.size(); ++i) {
-    if (vals[i].public_key != validator.public_key()) continue;
-    types::CommitCertificate cert;
-    cert.height = height;
-    cert.round = 0;
-    cert.block_hash = block_hash;
-    Hash32 msg =
-        types::VoteSigningHash(types::VoteType::kPrecommit, height, 0, block_hash, genesis_hash_);
-    cert.signatures.push_back({i, validator.Sign(msg.view())});
-    RETURN_IF_ERROR(types::VerifyCommit(cert, spec_.validators, genesis_hash_));
-    return cert;
-  }
-  return FailedPrecondition("this node's key " + types::ToSs58(validator.public_key()) +
-                            " is not in the validator set");
+  const int64_t index = spec_.validators.IndexOf(validator.public_key());
+  if (index < 0)
+    return FailedPrecondition("this node's key " + types::ToSs58(validator.public_key()) +
+                              " is not in the validator set");
+  types::CommitCertificate cert;
+  cert.height = height;
+  cert.round = 0;
+  cert.block_hash = block_hash;
+  Hash32 msg =
+      types::VoteSigningHash(types::VoteType::kPrecommit, height, 0, block_hash, genesis_hash_);
+  cert.signatures.push_back({static_cast<uint32_t>(index), validator.Sign(msg.view())});
+  RETURN_IF_ERROR(types::VerifyCommit(cert, spec_.validators, genesis_hash_));
+  return cert;
 }
 
 Result<ProducedBlock> Chain::ProduceBlock(std::span<const Candidate> candidates, uint64_t now_ms,

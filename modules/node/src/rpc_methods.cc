@@ -240,39 +240,27 @@ void Node::Impl::RegisterRpcMethods() {
     return out;
   });
 
-  m.Add("state_getStorage", [self](const json& p) -> MethodResult {
+  m.Add("state_getStorage", [self, block_for](const json& p) -> MethodResult {
     PHX_PARAM(key, HexParam(p, 0, "key"));
     PHX_PARAM(at, OptionalHashParam(p, 1, "at"));
     Result<std::optional<Bytes>> v = std::optional<Bytes>();
     if (at) {
-      auto block = self->chain->blocks().BlockByHash(*at);
-      if (!block.ok()) return FromStatus(block.status());
-      if (!*block)
-        return RpcError{RpcError::kServerError, "unknown block " + ToHex0x(*at), nullptr};
-      v = self->chain->tree().GetAt(key, (*block)->header.height);
+      PHX_PARAM(block, block_for(at));
+      v = self->chain->tree().GetAt(key, block.header.height);
     } else {
-      v = self->chain->tree().Get(key);
+      v = self->chain->tree().Get(key);  // the flat latest table: no tree walk
     }
     if (!v.ok())
       return RpcError{RpcError::kServerError, std::string(v.status().message()), nullptr};
     return *v ? json(ToHex0x(**v)) : json(nullptr);
   });
-  m.Add("state_getProof", [self](const json& p) -> MethodResult {
+  m.Add("state_getProof", [self, block_for](const json& p) -> MethodResult {
     PHX_PARAM(key, HexParam(p, 0, "key"));
     PHX_PARAM(at, OptionalHashParam(p, 1, "at"));
-    Head head = self->chain->head();
-    uint64_t height = head.height;
-    Hash32 block_hash = head.hash;
-    Hash32 root = head.header.state_root;
-    if (at) {
-      auto block = self->chain->blocks().BlockByHash(*at);
-      if (!block.ok()) return FromStatus(block.status());
-      if (!*block)
-        return RpcError{RpcError::kServerError, "unknown block " + ToHex0x(*at), nullptr};
-      height = (*block)->header.height;
-      block_hash = *at;
-      root = (*block)->header.state_root;
-    }
+    PHX_PARAM(block, block_for(at));
+    const uint64_t height = block.header.height;
+    const Hash32 block_hash = block.header.Hash();
+    const Hash32& root = block.header.state_root;
     auto proof = self->chain->tree().GetProof(key, height);
     if (!proof.ok())
       return RpcError{RpcError::kServerError, std::string(proof.status().message()), nullptr};
