@@ -6,6 +6,7 @@
 #include "phalanx/crypto/hash.h"
 #include "phalanx/runtime/balances.h"
 #include "phalanx/runtime/storage.h"
+#include "phalanx/runtime/validators.h"
 #include "phalanx/types/limits.h"
 
 namespace phalanx::runtime {
@@ -40,6 +41,9 @@ uint64_t CallWeight(const types::Call& call) {
         using T = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<T, types::calls::Remark>) return 10'000 + 10 * c.data.size();
         if constexpr (std::is_same_v<T, types::calls::TransferAll>) return 120'000;
+        if constexpr (std::is_same_v<T, types::calls::SetValidator>) return 200'000;
+        // Two signature verifications.
+        if constexpr (std::is_same_v<T, types::calls::ReportEquivocation>) return 400'000;
         return 100'000;  // transfer, transfer_keep_alive
       },
       call.value);
@@ -94,16 +98,27 @@ Result<TxVerdict> ValidateTransaction(const StateReader& state, const Params& pa
 
 Result<BlockExecutor> BlockExecutor::Begin(const StateReader& base, const BlockContext& ctx) {
   ASSIGN_OR_RETURN(Params params, LoadParams(base));
-  BlockExecutor ex(base, ctx, std::move(params));
+  ASSIGN_OR_RETURN(types::ValidatorSet current, LoadCurrentValidators(base));
+  ASSIGN_OR_RETURN(types::ValidatorSet next, LoadNextValidators(base));
+  BlockExecutor ex(base, ctx, std::move(params), std::move(current), std::move(next));
   codec::Encoder e;
   e.WriteU64(ctx.height);
   e.WriteU64(ctx.time_ms);
   ex.overlay_->Put(AsBytes(keys::kBlock), e.Take());
+  // Rotate: after this block, the set that commits the next one is S(height + 1). val/next stays
+  // as the starting point of S(height + 2), which this block's calls may edit.
+  if (ex.next_validators_ != ex.validators_)
+    StoreCurrentValidators(*ex.overlay_, ex.next_validators_);
   return ex;
 }
 
-BlockExecutor::BlockExecutor(const StateReader& base, const BlockContext& ctx, Params params)
-    : overlay_(std::make_unique<Overlay>(base)), ctx_(ctx), params_(std::move(params)) {}
+BlockExecutor::BlockExecutor(const StateReader& base, const BlockContext& ctx, Params params,
+                             types::ValidatorSet validators, types::ValidatorSet next_validators)
+    : overlay_(std::make_unique<Overlay>(base)),
+      ctx_(ctx),
+      params_(std::move(params)),
+      validators_(std::move(validators)),
+      next_validators_(std::move(next_validators)) {}
 
 Status BlockExecutor::PayFee(const types::AccountId& who, Balance fee, Balance tip,
                              std::vector<types::Event>& events) {
@@ -131,6 +146,7 @@ Status BlockExecutor::Dispatch(Overlay& state, const types::SignedTransaction& t
                                std::vector<types::Event>& events) {
   const auto& who = tx.payload.signer;
   Balances balances(state, params_, events);
+  Validators validators(state, ctx_.height, validators_, ctx_.genesis_hash, events);
   return std::visit(
       [&](const auto& c) -> Status {
         using T = std::decay_t<decltype(c)>;
@@ -144,6 +160,10 @@ Status BlockExecutor::Dispatch(Overlay& state, const types::SignedTransaction& t
         } else if constexpr (std::is_same_v<T, types::calls::TransferAll>) {
           return balances.TransferAll(
               who, c.dest, c.keep_alive ? Existence::kKeepAlive : Existence::kAllowDeath);
+        } else if constexpr (std::is_same_v<T, types::calls::SetValidator>) {
+          return validators.SetValidator(who, c);
+        } else if constexpr (std::is_same_v<T, types::calls::ReportEquivocation>) {
+          return validators.ReportEquivocation(c);
         } else {
           static_assert(sizeof(T) == 0, "call not dispatched");
         }
@@ -192,6 +212,10 @@ BlockOutput BlockExecutor::Finish() && {
   out.weight = weight_;
   out.fees_burned = burned_;
   out.fees_to_treasury = to_treasury_;
+  out.validators_hash = validators_.Hash();
+  out.next_validators_hash = next_validators_.Hash();
+  out.validators = std::move(validators_);
+  out.next_validators = std::move(next_validators_);
   return out;
 }
 

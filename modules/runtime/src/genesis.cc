@@ -8,6 +8,7 @@
 #include "phalanx/crypto/mnemonic.h"
 #include "phalanx/runtime/balances.h"
 #include "phalanx/runtime/storage.h"
+#include "phalanx/runtime/validators.h"
 
 namespace phalanx::runtime {
 
@@ -31,6 +32,7 @@ ChainSpec ChainSpec::Dev(size_t extra_accounts) {
   }
   spec.bench_accounts = extra_accounts;
   spec.validators.validators.push_back({crypto::DevAccount("alice")->public_key(), 1});
+  spec.sudo = crypto::DevAccount("alice")->public_key();
   return spec;
 }
 
@@ -45,17 +47,15 @@ json ChainSpec::ToJson() const {
   json validators_json = json::array();
   for (const auto& v : validators.validators)
     validators_json.push_back({{"public_key", types::ToSs58(v.public_key)}, {"power", v.power}});
+  json genesis = {{"time_ms", genesis_time_ms},       {"allow_simulated_tee", allow_simulated_tee},
+                  {"bench_accounts", bench_accounts}, {"balances", balances_json},
+                  {"validators", validators_json},    {"params", params.ToJson()}};
+  if (sudo) genesis["sudo"] = types::ToSs58(*sudo);
   return json{{"name", name},
               {"id", id},
               {"chain_type", chain_type},
               {"properties", Properties()},
-              {"genesis",
-               {{"time_ms", genesis_time_ms},
-                {"allow_simulated_tee", allow_simulated_tee},
-                {"bench_accounts", bench_accounts},
-                {"balances", balances_json},
-                {"validators", validators_json},
-                {"params", params.ToJson()}}}};
+              {"genesis", std::move(genesis)}};
 }
 
 namespace {
@@ -130,6 +130,14 @@ Result<ChainSpec> ParseSpec(const json& j) {
   std::sort(spec.validators.validators.begin(), spec.validators.validators.end(),
             [](const auto& a, const auto& b) { return a.public_key < b.public_key; });
   RETURN_IF_ERROR(spec.validators.Validate().WithContext("chain spec: genesis.validators"));
+  if (auto t = g->find("sudo"); t != g->end()) {
+    if (!t->is_string())
+      return InvalidArgument("chain spec: genesis.sudo must be an SS58 address string");
+    auto id = types::FromSs58(t->get<std::string>());
+    if (!id.ok())
+      return InvalidArgument("chain spec: genesis.sudo: " + std::string(id.status().message()));
+    spec.sudo = *id;
+  }
   if (auto p = g->find("params"); p != g->end()) {
     ASSIGN_OR_RETURN(spec.params, Params::FromJson(*p));
   }
@@ -146,10 +154,15 @@ Result<ChainSpec> ChainSpec::FromJson(std::string_view text) {
 Result<std::vector<std::pair<Bytes, std::optional<Bytes>>>> BuildGenesisState(
     const ChainSpec& spec) {
   RETURN_IF_ERROR(spec.params.Validate());
+  RETURN_IF_ERROR(spec.validators.Validate().WithContext("chain spec: genesis.validators"));
   MapState empty;
   Overlay state(empty);
   std::vector<types::Event> events;
   StoreParams(state, spec.params);
+  // Blocks 1 and 2 are both committed by the genesis set.
+  StoreCurrentValidators(state, spec.validators);
+  StoreNextValidators(state, spec.validators);
+  if (spec.sudo) StoreSudo(state, *spec.sudo);
   StoreTotalIssuance(state, 0);
   Balances balances(state, spec.params, events);
   for (const auto& a : spec.balances) {

@@ -46,6 +46,28 @@ Result<TransferAll> TransferAll::Decode(codec::Decoder& d) {
   return t;
 }
 
+void SetValidator::Encode(codec::Encoder& e) const {
+  e.WriteFixed(key);
+  e.WriteU64(power);
+}
+Result<SetValidator> SetValidator::Decode(codec::Decoder& d) {
+  SetValidator c;
+  ASSIGN_OR_RETURN(c.key, d.ReadFixed<32>());
+  ASSIGN_OR_RETURN(c.power, d.ReadU64());
+  return c;
+}
+
+void ReportEquivocation::Encode(codec::Encoder& e) const {
+  vote_a.Encode(e);
+  vote_b.Encode(e);
+}
+Result<ReportEquivocation> ReportEquivocation::Decode(codec::Decoder& d) {
+  ReportEquivocation c;
+  ASSIGN_OR_RETURN(c.vote_a, Vote::Decode(d));
+  ASSIGN_OR_RETURN(c.vote_b, Vote::Decode(d));
+  return c;
+}
+
 }  // namespace calls
 
 Result<Call> Call::Decode(codec::Decoder& d) {

@@ -115,6 +115,40 @@ Result<FeePaid> FeePaid::Decode(codec::Decoder& d) {
   return v;
 }
 
+void ValidatorUpdated::Encode(codec::Encoder& e) const {
+  e.WriteFixed(validator);
+  e.WriteU64(power);
+  e.WriteU64(effective_height);
+}
+Result<ValidatorUpdated> ValidatorUpdated::Decode(codec::Decoder& d) {
+  ValidatorUpdated v;
+  ASSIGN_OR_RETURN(v.validator, d.ReadFixed<32>());
+  ASSIGN_OR_RETURN(v.power, d.ReadU64());
+  ASSIGN_OR_RETURN(v.effective_height, d.ReadU64());
+  return v;
+}
+
+void Equivocation::Encode(codec::Encoder& e) const {
+  e.WriteFixed(validator);
+  e.WriteU64(height);
+  e.WriteU32(round);
+  e.WriteU8(static_cast<uint8_t>(type));
+}
+Result<Equivocation> Equivocation::Decode(codec::Decoder& d) {
+  Equivocation v;
+  ASSIGN_OR_RETURN(v.validator, d.ReadFixed<32>());
+  ASSIGN_OR_RETURN(v.height, d.ReadU64());
+  ASSIGN_OR_RETURN(v.round, d.ReadU32());
+  const size_t at = d.offset();
+  ASSIGN_OR_RETURN(uint8_t type, d.ReadU8());
+  if (type != static_cast<uint8_t>(VoteType::kPrevote) &&
+      type != static_cast<uint8_t>(VoteType::kPrecommit))
+    return d.Malformed(at, "unknown vote type " + std::to_string(type) +
+                               " (expected 1 = prevote or 2 = precommit)");
+  v.type = static_cast<VoteType>(type);
+  return v;
+}
+
 }  // namespace events
 
 Result<Event> Event::Decode(codec::Decoder& d) {

@@ -21,6 +21,10 @@ json Args(const calls::TransferKeepAlive& c) {
 json Args(const calls::TransferAll& c) {
   return {{"dest", ToSs58(c.dest)}, {"keep_alive", c.keep_alive}};
 }
+json Args(const calls::SetValidator& c) { return {{"key", ToSs58(c.key)}, {"power", c.power}}; }
+json Args(const calls::ReportEquivocation& c) {
+  return {{"vote_a", ToJson(c.vote_a)}, {"vote_b", ToJson(c.vote_b)}};
+}
 
 json Fields(const events::ExtrinsicSuccess& e) { return {{"tx_index", e.tx_index}}; }
 json Fields(const events::ExtrinsicFailed& e) {
@@ -50,6 +54,18 @@ json Fields(const events::FeePaid& e) {
           {"tip", Amount(e.tip)},
           {"burned", Amount(e.burned)},
           {"to_treasury", Amount(e.to_treasury)}};
+}
+
+json Fields(const events::ValidatorUpdated& e) {
+  return {{"validator", ToSs58(e.validator)},
+          {"power", e.power},
+          {"effective_height", e.effective_height}};
+}
+json Fields(const events::Equivocation& e) {
+  return {{"validator", ToSs58(e.validator)},
+          {"height", e.height},
+          {"round", e.round},
+          {"type", e.type == VoteType::kPrevote ? "prevote" : "precommit"}};
 }
 
 }  // namespace

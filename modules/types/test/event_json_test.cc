@@ -25,6 +25,8 @@ std::vector<EventRecord> EveryEvent() {
       {4, Event{events::AccountReaped{kA, 1}}},
       {5, Event{events::Reserved{kA, 2}}},
       {5, Event{events::Unreserved{kA, 2}}},
+      {6, Event{events::ValidatorUpdated{kB, 0, 12}}},
+      {7, Event{events::Equivocation{kA, 9, 2, VoteType::kPrecommit}}},
       {std::nullopt, Event{events::FeePaid{kA, 10, 5, 12, 3}}},
   };
 }
@@ -108,6 +110,32 @@ TEST(Json, CallAndTransaction) {
   EXPECT_EQ(j["signature"], ToHex0x(tx.signature));
   EXPECT_EQ(ToJson(Call{calls::Remark{{0xca, 0xfe}}})["args"]["data"], "0xcafe");
   EXPECT_EQ(ToJson(Call{calls::TransferAll{kB, true}})["args"]["keep_alive"], true);
+}
+
+TEST(Json, ValidatorCallsAndEvents) {
+  nlohmann::json set = ToJson(Call{calls::SetValidator{kB, 3}});
+  EXPECT_EQ(set["name"], "validators.set_validator");
+  EXPECT_EQ(set["module"], 2);
+  EXPECT_EQ(set["args"]["key"], ToSs58(kB));
+  EXPECT_EQ(set["args"]["power"], 3);
+  Vote v{VoteType::kPrevote, 4, 0, HashFromByte(5), 1, {}};
+  nlohmann::json report = ToJson(Call{calls::ReportEquivocation{v, v}});
+  EXPECT_EQ(report["args"]["vote_b"]["height"], 4);
+  nlohmann::json eq = ToJson(Event{events::Equivocation{kA, 9, 2, VoteType::kPrecommit}});
+  EXPECT_EQ(eq["name"], "validators.Equivocation");
+  EXPECT_EQ(eq["fields"]["validator"], ToSs58(kA));
+  EXPECT_EQ(eq["fields"]["type"], "precommit");
+  EXPECT_EQ(eq["fields"]["round"], 2);
+  nlohmann::json up = ToJson(Event{events::ValidatorUpdated{kB, 0, 12}});
+  EXPECT_EQ(up["fields"]["effective_height"], 12);
+}
+
+TEST(Event, EquivocationWithUnknownVoteTypeRejected) {
+  Bytes enc = codec::EncodeToBytes(Event{events::Equivocation{kA, 9, 2, VoteType::kPrevote}});
+  enc.back() = 0;
+  Result<Event> r = codec::DecodeAll<Event>(enc);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("unknown vote type 0"), std::string::npos);
 }
 
 TEST(Json, BlockWithHashesOrFullTransactions) {

@@ -34,12 +34,38 @@ TEST(Call, NamesComeFromTheRegistry) {
 }
 
 TEST(Call, UnknownModuleOrCallIsRejected) {
-  for (const char* hex : {"0200", "0103", "0001"}) {
+  for (const char* hex : {"0900", "0103", "0001", "0202"}) {
     Result<Call> r =
         codec::DecodeAll<Call>(FromHex(std::string(hex) + std::string(66, '0')).value());
     ASSERT_FALSE(r.ok()) << hex;
     EXPECT_NE(r.status().message().find("unknown call"), std::string::npos) << r.status().message();
   }
+}
+
+TEST(Call, ValidatorCallsRoundTrip) {
+  const crypto::SigningKey key = KeyFromByte(9);
+  Call set{calls::SetValidator{key.public_key(), 7}};
+  EXPECT_EQ(ToHex(codec::EncodeToBytes(set)),
+            "0200" + ToHex(key.public_key()) + "0700000000000000");
+  EXPECT_EQ(CallName(set), "validators.set_validator");
+  EXPECT_EQ(codec::DecodeAll<Call>(codec::EncodeToBytes(set)).value(), set);
+
+  Vote a{VoteType::kPrecommit, 5, 1, testing::HashFromByte(1), 3, {}};
+  Vote b = a;
+  b.block_hash = testing::HashFromByte(2);
+  Call report{
+      calls::ReportEquivocation{SignVote(a, key, TestGenesis()), SignVote(b, key, TestGenesis())}};
+  EXPECT_EQ(CallName(report), "validators.report_equivocation");
+  EXPECT_EQ(codec::DecodeAll<Call>(codec::EncodeToBytes(report)).value(), report);
+}
+
+TEST(Call, EquivocationReportWithUnknownVoteTypeIsRejected) {
+  Vote v{VoteType::kPrevote, 5, 1, testing::HashFromByte(1), 3, {}};
+  Bytes enc = codec::EncodeToBytes(Call{calls::ReportEquivocation{v, v}});
+  enc[2] = 3;  // the first vote's type byte
+  Result<Call> r = codec::DecodeAll<Call>(enc);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("unknown vote type 3"), std::string::npos);
 }
 
 TEST(Call, RemarkLongerThanMaxRemarkBytesIsRejected) {

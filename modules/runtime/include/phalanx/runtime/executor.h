@@ -10,6 +10,7 @@
 #include "phalanx/runtime/overlay.h"
 #include "phalanx/runtime/params.h"
 #include "phalanx/types/block.h"
+#include "phalanx/types/consensus_types.h"
 #include "phalanx/types/event.h"
 #include "phalanx/types/transaction.h"
 
@@ -51,6 +52,9 @@ struct BlockContext {
   uint64_t height = 0;
   uint64_t time_ms = 0;
   types::AccountId proposer{};
+  // The chain's genesis block hash: votes are signed over it, so equivocation evidence
+  // (validators.report_equivocation) verifies only when this is the real one.
+  Hash32 genesis_hash{};
 };
 
 struct BlockOutput {
@@ -59,6 +63,12 @@ struct BlockOutput {
   uint64_t weight = 0;
   Balance fees_burned = 0;
   Balance fees_to_treasury = 0;
+  // For the header: the set that commits this block and the set for the next height (see
+  // validators.h; a change executed in this block shows up two blocks later).
+  types::ValidatorSet validators;
+  types::ValidatorSet next_validators;
+  Hash32 validators_hash;
+  Hash32 next_validators_hash;
 };
 
 class BlockExecutor {
@@ -74,11 +84,15 @@ class BlockExecutor {
   size_t transaction_count() const { return tx_count_; }
   uint64_t weight() const { return weight_; }
   const Params& params() const { return params_; }
+  // The set that commits this block, and the one for the next height.
+  const types::ValidatorSet& validators() const { return validators_; }
+  const types::ValidatorSet& next_validators() const { return next_validators_; }
 
   BlockOutput Finish() &&;
 
  private:
-  BlockExecutor(const StateReader& base, const BlockContext& ctx, Params params);
+  BlockExecutor(const StateReader& base, const BlockContext& ctx, Params params,
+                types::ValidatorSet validators, types::ValidatorSet next_validators);
   Status Dispatch(Overlay& state, const types::SignedTransaction& tx,
                   std::vector<types::Event>& events);
   Status PayFee(const types::AccountId& who, Balance fee, Balance tip,
@@ -87,6 +101,8 @@ class BlockExecutor {
   std::unique_ptr<Overlay> overlay_;  // heap: BlockExecutor is movable, Overlay holds a reference
   BlockContext ctx_;
   Params params_;
+  types::ValidatorSet validators_;       // commits this block
+  types::ValidatorSet next_validators_;  // commits the next one
   std::vector<types::EventRecord> events_;
   uint32_t tx_count_ = 0;
   uint64_t weight_ = 0;

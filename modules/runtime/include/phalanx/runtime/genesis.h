@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,14 +25,17 @@ struct ChainSpec {
   uint64_t genesis_time_ms = 0;
   std::vector<GenesisAccount> balances;
   types::ValidatorSet validators;
+  // The root origin for now: the one account that may call validators.set_validator.
+  std::optional<types::AccountId> sudo;
   Params params;
   bool allow_simulated_tee = false;
   // Load-test accounts BenchAccount(0..n-1), 1,000 PHX each. Kept as a count, not a list, so a
   // spec with a million of them stays small to store, hash and parse.
   uint64_t bench_accounts = 0;
 
-  // The dev chain: alice is the only validator; alice..ferdie hold 1,000,000 PHX each, and
-  // `extra_accounts` deterministic load-test accounts (BenchAccount(i)) hold 1,000 PHX each.
+  // The dev chain: alice is the only validator and the sudo account; alice..ferdie hold 1,000,000
+  // PHX each, and `extra_accounts` deterministic load-test accounts (BenchAccount(i)) hold 1,000
+  // PHX each.
   static ChainSpec Dev(size_t extra_accounts = 0);
   static Result<ChainSpec> FromJson(std::string_view text);
   nlohmann::json ToJson() const;

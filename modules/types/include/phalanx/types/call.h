@@ -10,6 +10,7 @@
 
 #include "phalanx/base/bytes.h"
 #include "phalanx/codec/codec.h"
+#include "phalanx/types/consensus_types.h"
 #include "phalanx/types/primitives.h"
 #include "phalanx/types/registry.h"
 
@@ -52,10 +53,33 @@ struct TransferAll {
   bool operator==(const TransferAll&) const = default;
 };
 
+// validators.set_validator (root origin only: the chain spec's sudo account): sets `key`'s voting
+// power in the set that takes effect two blocks after the one executing the call; power 0
+// removes the validator. Fails if the resulting set would be empty or invalid.
+struct SetValidator {
+  AccountId key;
+  uint64_t power = 0;
+  void Encode(codec::Encoder& e) const;
+  static Result<SetValidator> Decode(codec::Decoder& d);
+  bool operator==(const SetValidator&) const = default;
+};
+
+// validators.report_equivocation (any signer): two votes by one validator of the current set for
+// the same height, round and type but different block hashes. Emits validators.Equivocation once
+// per (validator, height, round, type); invalid or already reported evidence fails the call.
+struct ReportEquivocation {
+  Vote vote_a;
+  Vote vote_b;
+  void Encode(codec::Encoder& e) const;
+  static Result<ReportEquivocation> Decode(codec::Decoder& d);
+  bool operator==(const ReportEquivocation&) const = default;
+};
+
 }  // namespace calls
 
 using CallVariant =
-    std::variant<calls::Remark, calls::Transfer, calls::TransferKeepAlive, calls::TransferAll>;
+    std::variant<calls::Remark, calls::Transfer, calls::TransferKeepAlive, calls::TransferAll,
+                 calls::SetValidator, calls::ReportEquivocation>;
 
 // Row i describes alternative i of CallVariant.
 inline constexpr std::array<RegistryEntry, std::variant_size_v<CallVariant>> kCallTable = {{
@@ -63,6 +87,8 @@ inline constexpr std::array<RegistryEntry, std::variant_size_v<CallVariant>> kCa
     {ModuleIndex::kBalances, 0, "balances.transfer"},
     {ModuleIndex::kBalances, 1, "balances.transfer_keep_alive"},
     {ModuleIndex::kBalances, 2, "balances.transfer_all"},
+    {ModuleIndex::kValidators, 0, "validators.set_validator"},
+    {ModuleIndex::kValidators, 1, "validators.report_equivocation"},
 }};
 static_assert(RegistryIsUnique(kCallTable), "duplicate call index or name in kCallTable");
 

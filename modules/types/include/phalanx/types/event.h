@@ -13,6 +13,7 @@
 
 #include "phalanx/base/bytes.h"
 #include "phalanx/codec/codec.h"
+#include "phalanx/types/consensus_types.h"
 #include "phalanx/types/primitives.h"
 #include "phalanx/types/registry.h"
 
@@ -102,12 +103,34 @@ struct FeePaid {
   bool operator==(const FeePaid&) const = default;
 };
 
+// validators.set_validator took effect in state: `validator` has `power` (0 = removed) in the set
+// that commits block `effective_height` and later ones (the executing block's height + 2).
+struct ValidatorUpdated {
+  AccountId validator;
+  uint64_t power = 0;
+  uint64_t effective_height = 0;
+  void Encode(codec::Encoder& e) const;
+  static Result<ValidatorUpdated> Decode(codec::Decoder& d);
+  bool operator==(const ValidatorUpdated&) const = default;
+};
+
+// Proven equivocation: `validator` signed two different votes of `type` at (height, round).
+struct Equivocation {
+  AccountId validator;
+  uint64_t height = 0;
+  uint32_t round = 0;
+  VoteType type = VoteType::kPrevote;
+  void Encode(codec::Encoder& e) const;
+  static Result<Equivocation> Decode(codec::Decoder& d);
+  bool operator==(const Equivocation&) const = default;
+};
+
 }  // namespace events
 
-using EventVariant =
-    std::variant<events::ExtrinsicSuccess, events::ExtrinsicFailed, events::Remarked,
-                 events::Transfer, events::Endowed, events::AccountReaped, events::Reserved,
-                 events::Unreserved, events::FeePaid>;
+using EventVariant = std::variant<events::ExtrinsicSuccess, events::ExtrinsicFailed,
+                                  events::Remarked, events::Transfer, events::Endowed,
+                                  events::AccountReaped, events::Reserved, events::Unreserved,
+                                  events::FeePaid, events::ValidatorUpdated, events::Equivocation>;
 
 // Row i describes alternative i of EventVariant.
 inline constexpr std::array<RegistryEntry, std::variant_size_v<EventVariant>> kEventTable = {{
@@ -120,6 +143,8 @@ inline constexpr std::array<RegistryEntry, std::variant_size_v<EventVariant>> kE
     {ModuleIndex::kBalances, 3, "balances.Reserved"},
     {ModuleIndex::kBalances, 4, "balances.Unreserved"},
     {ModuleIndex::kBalances, 5, "balances.FeePaid"},
+    {ModuleIndex::kValidators, 0, "validators.ValidatorUpdated"},
+    {ModuleIndex::kValidators, 1, "validators.Equivocation"},
 }};
 static_assert(RegistryIsUnique(kEventTable), "duplicate event index or name in kEventTable");
 

@@ -19,6 +19,7 @@ namespace phalanx::types {
 enum class ModuleIndex : uint8_t {
   kSystem = 0,
   kBalances = 1,
+  kValidators = 2,
 };
 
 // One row of a call or event table.
