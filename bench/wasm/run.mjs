@@ -1,0 +1,59 @@
+// Runs one benchmark program on node's WebAssembly engine (V8), the way wasm_bench runs it on
+// ours: same .wasm, same host imports, same call, fastest of REPS repetitions.
+//   node [--liftoff --no-wasm-tier-up] run.mjs FILE.wasm run|contract ITERATIONS REPS
+// Prints {"checksum":N,"seconds":S}. Instantiation is not timed; only the call(s) are.
+import { readFileSync } from 'node:fs';
+
+const [file, kind, iterationsArg, repsArg] = process.argv.slice(2);
+if (!file || (kind !== 'run' && kind !== 'contract')) {
+  console.error('usage: node run.mjs FILE.wasm run|contract ITERATIONS REPS');
+  process.exit(2);
+}
+const iterations = Number(iterationsArg) >>> 0;
+const reps = Math.max(1, Number(repsArg) | 0);
+const kRecordBytes = 32;
+
+// The contract's host storage: key -> 32-byte record (see programs/contract.c).
+let storage = new Map();
+let memory = null;
+const imports = {
+  env: {
+    storage_get(key, ptr) {
+      const value = storage.get(key);
+      if (value === undefined) return 0;
+      new Uint8Array(memory.buffer, ptr, kRecordBytes).set(value);
+      return 1;
+    },
+    storage_set(key, ptr) {
+      storage.set(key, new Uint8Array(memory.buffer, ptr, kRecordBytes).slice());
+    },
+  },
+};
+
+const module = new WebAssembly.Module(readFileSync(file));
+const instance = new WebAssembly.Instance(module, kind === 'contract' ? imports : {});
+memory = instance.exports.memory;
+
+function Work() {
+  if (kind === 'run') return instance.exports.run(iterations) >>> 0;
+  storage = new Map();
+  const transfer = instance.exports.transfer;
+  let sum = 0;
+  for (let i = 0; i < iterations; ++i) sum = (sum + transfer(i)) >>> 0;
+  return sum;
+}
+
+let best = Infinity;
+let checksum = null;
+for (let r = 0; r < reps; ++r) {
+  const start = process.hrtime.bigint();
+  const sum = Work();
+  const seconds = Number(process.hrtime.bigint() - start) * 1e-9;
+  if (checksum !== null && sum !== checksum) {
+    console.error(`checksum differs between repetitions: ${sum} vs ${checksum}`);
+    process.exit(1);
+  }
+  checksum = sum;
+  best = Math.min(best, seconds);
+}
+console.log(JSON.stringify({ checksum, seconds: best }));
