@@ -5,8 +5,10 @@
 
 #include <chrono>
 
+#include "phalanx/base/check.h"
 #include "phalanx/codec/encoder.h"
 #include "phalanx/crypto/hash.h"
+#include "phalanx/runtime/storage.h"
 #include "phalanx/types/address.h"
 #include "phalanx/types/merkle.h"
 
@@ -108,7 +110,7 @@ Head Chain::head() const {
 
 Result<types::CommitCertificate> Chain::Certify(const Hash32& block_hash, uint64_t height,
                                                 const crypto::SigningKey& validator) const {
-  const int64_t index = spec_.validators.IndexOf(validator.public_key());
+  const int64_t index = ValidatorsFor(height).IndexOf(validator.public_key());
   if (index < 0)
     return FailedPrecondition("this node's key " + types::ToSs58(validator.public_key()) +
                               " is not in the validator set");
@@ -119,24 +121,30 @@ Result<types::CommitCertificate> Chain::Certify(const Hash32& block_hash, uint64
   Hash32 msg =
       types::VoteSigningHash(types::VoteType::kPrecommit, height, 0, block_hash, genesis_hash_);
   cert.signatures.push_back({static_cast<uint32_t>(index), validator.Sign(msg.view())});
-  RETURN_IF_ERROR(types::VerifyCommit(cert, spec_.validators, genesis_hash_));
   return cert;
 }
 
-Result<ProducedBlock> Chain::ProduceBlock(std::span<const Candidate> candidates, uint64_t now_ms,
-                                          const crypto::SigningKey& validator,
-                                          size_t max_transactions) {
-  std::lock_guard produce(produce_mu_);
+Result<PreparedBlock> Chain::BuildBlock(std::span<const Candidate> candidates, uint64_t now_ms,
+                                        const types::AccountId& proposer, size_t max_transactions) {
+  std::lock_guard lock(tree_mu_);
   auto t0 = std::chrono::steady_clock::now();
   Head parent = head();
-  uint64_t height = parent.height + 1;
-  runtime::BlockContext ctx{height, std::max(now_ms, parent.header.time_ms + 1),
-                            validator.public_key()};
+  types::Block block;
+  types::Header& h = block.header;
+  h.parent_hash = parent.hash;
+  h.height = parent.height + 1;
+  h.time_ms = std::max(now_ms, parent.header.time_ms + 1);
+  h.proposer = proposer;
+  if (parent.height >= 1) {
+    ASSIGN_OR_RETURN(auto last, blocks_.Certificate(parent.height));
+    if (!last)
+      return Corruption("missing commit certificate for block " + std::to_string(parent.height));
+    block.last_commit = std::move(*last);
+  }
+  runtime::BlockContext ctx{h.height, h.time_ms, proposer};
   ASSIGN_OR_RETURN(auto exec, runtime::BlockExecutor::Begin(*latest_state_, ctx));
-
-  ProducedBlock out;
-  types::Block& block = out.block;
   std::vector<Hash32> tx_hashes;
+  std::vector<std::pair<Hash32, std::string>> rejected;
   for (const Candidate& c : candidates) {
     if (block.transactions.size() >= max_transactions) break;
     ASSIGN_OR_RETURN(runtime::TxVerdict v, exec.Apply(*c.tx, c.encoded_length));
@@ -146,48 +154,159 @@ Result<ProducedBlock> Chain::ProduceBlock(std::span<const Candidate> candidates,
     } else if (v.validity == runtime::TxValidity::kStale ||
                v.validity == runtime::TxValidity::kExpired ||
                v.validity == runtime::TxValidity::kCannotPayFees) {
-      out.rejected.emplace_back(c.hash, v.message);
+      rejected.emplace_back(c.hash, v.message);
     }
     // kFuture and kExhaustsResources: stays in the pool for a later block.
   }
-  runtime::BlockOutput result = std::move(exec).Finish();
+  ASSIGN_OR_RETURN(PreparedBlock out,
+                   Prepare(std::move(block), std::move(exec).Finish(), std::move(tx_hashes)));
+  out.rejected = std::move(rejected);
   out.execute_ms = MsSince(t0);
-  auto t1 = std::chrono::steady_clock::now();
+  return out;
+}
 
-  store::WriteBatch batch;
-  ASSIGN_OR_RETURN(auto commit, tree_->Commit(height, result.changes, batch));
+Result<PreparedBlock> Chain::Prepare(types::Block block, runtime::BlockOutput result,
+                                     std::vector<Hash32> tx_hashes) {
   types::Header& h = block.header;
-  h.parent_hash = parent.hash;
-  h.height = height;
-  h.time_ms = ctx.time_ms;
-  h.proposer = validator.public_key();
+  PreparedBlock out;
+  ASSIGN_OR_RETURN(auto commit, tree_->Commit(h.height, result.changes, out.batch));
   h.state_root = commit.root;
   h.tx_root = types::MerkleRoot(tx_hashes);
   h.events_root = EventsRoot(result.events);
-  h.validators_hash = spec_.validators.Hash();
-  h.next_validators_hash = h.validators_hash;
-  if (parent.height >= 1) {
-    ASSIGN_OR_RETURN(auto last, blocks_.Certificate(parent.height));
-    if (!last)
-      return Corruption("missing commit certificate for block " + std::to_string(parent.height));
-    h.last_commit_hash = last->Hash();
-    block.last_commit = std::move(*last);
-  }
+  h.validators_hash = ValidatorsFor(h.height).Hash();
+  h.next_validators_hash = ValidatorsFor(h.height + 1).Hash();
+  h.last_commit_hash = block.last_commit ? block.last_commit->Hash() : Hash32{};
   out.hash = h.Hash();
-  ASSIGN_OR_RETURN(out.certificate, Certify(out.hash, height, validator));
-  ChainStore::AppendBlock(batch, block, out.hash, result.events, &out.certificate, tx_hashes);
+  out.block = std::move(block);
+  out.events = std::move(result.events);
+  out.tx_hashes = std::move(tx_hashes);
+  return out;
+}
+
+namespace {
+Status BadBlock(const types::Header& h, const std::string& what) {
+  return InvalidArgument("block #" + std::to_string(h.height) + " " + ToHex0x(h.Hash()) + ": " +
+                         what);
+}
+}  // namespace
+
+Result<PreparedBlock> Chain::CheckBlock(const types::Block& block) {
+  std::lock_guard lock(tree_mu_);
+  auto t0 = std::chrono::steady_clock::now();
+  const types::Header& h = block.header;
+  Head parent = head();
+  if (h.height != parent.height + 1)
+    return BadBlock(h,
+                    "height is not the next one (head is #" + std::to_string(parent.height) + ")");
+  if (h.parent_hash != parent.hash)
+    return BadBlock(
+        h, "parent hash " + ToHex0x(h.parent_hash) + " is not the head " + ToHex0x(parent.hash));
+  if (h.time_ms <= parent.header.time_ms)
+    return BadBlock(h, "time " + std::to_string(h.time_ms) + " ms is not after its parent's");
+  if (ValidatorsFor(h.height).IndexOf(h.proposer) < 0)
+    return BadBlock(h, "proposer " + types::ToSs58(h.proposer) + " is not a validator");
+  if (parent.height == 0) {
+    if (block.last_commit) return BadBlock(h, "block 1 must not carry a last commit");
+  } else {
+    if (!block.last_commit)
+      return BadBlock(h, "the previous block's commit certificate is missing");
+    const types::CommitCertificate& lc = *block.last_commit;
+    if (lc.height != parent.height || lc.block_hash != parent.hash)
+      return BadBlock(h, "last commit certifies another block");
+    if (Status st = types::VerifyCommit(lc, ValidatorsFor(parent.height), genesis_hash_); !st.ok())
+      return BadBlock(h, "last commit: " + std::string(st.message()));
+  }
+
+  ASSIGN_OR_RETURN(runtime::Params params, runtime::LoadParams(*latest_state_));
+  if (block.transactions.size() > params.max_block_transactions)
+    return BadBlock(h, std::to_string(block.transactions.size()) +
+                           " transactions exceed the limit of " +
+                           std::to_string(params.max_block_transactions));
+  types::TransactionVerifyBatch sigs(block.transactions, genesis_hash_);
+  std::vector<uint8_t> valid = sigs.Verify();
+  runtime::BlockContext ctx{h.height, h.time_ms, h.proposer};
+  ASSIGN_OR_RETURN(auto exec, runtime::BlockExecutor::Begin(*latest_state_, ctx));
+  std::vector<Hash32> tx_hashes;
+  tx_hashes.reserve(block.transactions.size());
+  size_t total_bytes = 0;
+  for (size_t i = 0; i < block.transactions.size(); ++i) {
+    const types::SignedTransaction& tx = block.transactions[i];
+    if (!valid[i]) return BadBlock(h, "transaction " + std::to_string(i) + " has a bad signature");
+    codec::Encoder enc;
+    tx.Encode(enc);
+    total_bytes += enc.bytes().size();
+    if (total_bytes > params.max_block_bytes)
+      return BadBlock(h, "transactions exceed the block byte limit");
+    ASSIGN_OR_RETURN(runtime::TxVerdict v, exec.Apply(tx, enc.bytes().size()));
+    if (!v.ok()) return BadBlock(h, "transaction " + std::to_string(i) + ": " + v.message);
+    tx_hashes.push_back(crypto::Blake2b256(enc.bytes()));  // = tx.Hash(), without re-encoding
+  }
+  types::Block copy = block;
+  ASSIGN_OR_RETURN(PreparedBlock out,
+                   Prepare(std::move(copy), std::move(exec).Finish(), std::move(tx_hashes)));
+  const types::Header& mine = out.block.header;
+  if (mine.state_root != h.state_root) return BadBlock(h, "state root does not match");
+  if (mine.tx_root != h.tx_root) return BadBlock(h, "transaction root does not match");
+  if (mine.events_root != h.events_root) return BadBlock(h, "events root does not match");
+  if (mine.validators_hash != h.validators_hash ||
+      mine.next_validators_hash != h.next_validators_hash)
+    return BadBlock(h, "validator set hashes do not match");
+  if (mine.last_commit_hash != h.last_commit_hash)
+    return BadBlock(h, "last commit hash does not match");
+  PHX_CHECK(out.hash == h.Hash());
+  out.execute_ms = MsSince(t0);
+  return out;
+}
+
+Result<ProducedBlock> Chain::CommitBlock(PreparedBlock prepared,
+                                         types::CommitCertificate certificate) {
+  std::lock_guard lock(tree_mu_);
+  auto t0 = std::chrono::steady_clock::now();
+  const types::Header& h = prepared.block.header;
+  Head parent = head();
+  if (h.height != parent.height + 1 || h.parent_hash != parent.hash)
+    return FailedPrecondition("block #" + std::to_string(h.height) +
+                              " was prepared on another head (head is #" +
+                              std::to_string(parent.height) + ")");
+  if (certificate.height != h.height || certificate.block_hash != prepared.hash)
+    return InvalidArgument("the commit certificate is for another block");
+  RETURN_IF_ERROR(types::VerifyCommit(certificate, ValidatorsFor(h.height), genesis_hash_));
+  store::WriteBatch& batch = prepared.batch;
+  ChainStore::AppendBlock(batch, prepared.block, prepared.hash, prepared.events, &certificate,
+                          prepared.tx_hashes);
   // A window of N keeps the state of the last N blocks: versions height-N+1 .. height.
-  if (options_.state_pruning_window && height >= *options_.state_pruning_window)
-    RETURN_IF_ERROR(tree_->Prune(height + 1 - *options_.state_pruning_window, batch));
+  if (options_.state_pruning_window && h.height >= *options_.state_pruning_window)
+    RETURN_IF_ERROR(tree_->Prune(h.height + 1 - *options_.state_pruning_window, batch));
   RETURN_IF_ERROR(kv_->Write(std::move(batch), options_.sync_writes));
   {
-    std::unique_lock lock(head_mu_);
-    head_ = Head{height, out.hash, h};
+    std::unique_lock head_lock(head_mu_);
+    head_ = Head{h.height, prepared.hash, h};
   }
-  out.events = std::move(result.events);
-  out.included = std::move(tx_hashes);
-  out.commit_ms = MsSince(t1);
+  ProducedBlock out;
+  out.block = std::move(prepared.block);
+  out.hash = prepared.hash;
+  out.certificate = std::move(certificate);
+  out.events = std::move(prepared.events);
+  out.included = std::move(prepared.tx_hashes);
+  out.rejected = std::move(prepared.rejected);
+  out.execute_ms = prepared.execute_ms;
+  out.commit_ms = MsSince(t0);
   return out;
+}
+
+Result<ProducedBlock> Chain::ImportBlock(const types::Block& block,
+                                         types::CommitCertificate certificate) {
+  ASSIGN_OR_RETURN(PreparedBlock prepared, CheckBlock(block));
+  return CommitBlock(std::move(prepared), std::move(certificate));
+}
+
+Result<ProducedBlock> Chain::ProduceBlock(std::span<const Candidate> candidates, uint64_t now_ms,
+                                          const crypto::SigningKey& validator,
+                                          size_t max_transactions) {
+  ASSIGN_OR_RETURN(PreparedBlock prepared,
+                   BuildBlock(candidates, now_ms, validator.public_key(), max_transactions));
+  ASSIGN_OR_RETURN(auto cert, Certify(prepared.hash, prepared.block.header.height, validator));
+  return CommitBlock(std::move(prepared), std::move(cert));
 }
 
 }  // namespace phalanx::node

@@ -39,13 +39,28 @@ struct Candidate {
   Hash32 hash{};
 };
 
+// A block for height head+1, executed against the head's state but not committed: the state-tree
+// nodes are in `batch`. Built by a proposer (BuildBlock) or checked from a peer (CheckBlock);
+// several may exist for one height (consensus rounds) and whichever gets a commit certificate is
+// committed with CommitBlock. It becomes useless once another block is committed at its height.
+struct PreparedBlock {
+  types::Block block;
+  Hash32 hash{};
+  std::vector<types::EventRecord> events;
+  std::vector<Hash32> tx_hashes;
+  // Candidates that can never enter a block as they are (stale, expired, cannot pay fees).
+  std::vector<std::pair<Hash32, std::string>> rejected;
+  store::WriteBatch batch;
+  double execute_ms = 0;
+};
+
+// What CommitBlock reports about the block it committed.
 struct ProducedBlock {
   types::Block block;
   Hash32 hash{};
   types::CommitCertificate certificate;
   std::vector<types::EventRecord> events;
   std::vector<Hash32> included;
-  // Candidates that can never enter a block as they are (stale, expired, cannot pay fees).
   std::vector<std::pair<Hash32, std::string>> rejected;
   double execute_ms = 0;
   double commit_ms = 0;
@@ -65,8 +80,26 @@ class Chain {
   const state::StateTree& tree() const { return *tree_; }
   const types::ValidatorSet& validators() const { return spec_.validators; }
 
-  // Builds block head+1 from `candidates` (in order, skipping those that cannot be included),
-  // certifies it with `validator` (the dev chain's single validator) and commits it.
+  // The validator set that commits block `height` (today: the genesis set for every height).
+  const types::ValidatorSet& ValidatorsFor(uint64_t height) const { return spec_.validators; }
+
+  // Builds block head+1 from `candidates` (in order, skipping those that cannot be included)
+  // with `proposer` in its header and the head's stored commit certificate as its last_commit.
+  Result<PreparedBlock> BuildBlock(std::span<const Candidate> candidates, uint64_t now_ms,
+                                   const types::AccountId& proposer, size_t max_transactions);
+  // Checks a block proposed for head+1 by someone else: parent, height, time, proposer, the
+  // previous commit certificate, limits, every transaction's signature and validity, and every
+  // root in the header, by executing it. InvalidArgument says what is wrong with the block.
+  Result<PreparedBlock> CheckBlock(const types::Block& block);
+  // Commits a prepared block of height head+1 with a certificate that proves it final (checked
+  // here), in one atomic write.
+  Result<ProducedBlock> CommitBlock(PreparedBlock prepared, types::CommitCertificate certificate);
+  // CheckBlock + CommitBlock: how a syncing node applies blocks fetched from peers.
+  Result<ProducedBlock> ImportBlock(const types::Block& block,
+                                    types::CommitCertificate certificate);
+
+  // The dev chain's one-validator path: builds block head+1, certifies it with `validator`'s
+  // own precommit and commits it.
   Result<ProducedBlock> ProduceBlock(std::span<const Candidate> candidates, uint64_t now_ms,
                                      const crypto::SigningKey& validator, size_t max_transactions);
 
@@ -83,7 +116,12 @@ class Chain {
   std::unique_ptr<state::StateTree> tree_;
   std::unique_ptr<runtime::StateReader> latest_state_;
   Hash32 genesis_hash_{};
-  std::mutex produce_mu_;              // one block production at a time
+  // Finishes a prepared block's header roots from an execution result.
+  Result<PreparedBlock> Prepare(types::Block block, runtime::BlockOutput result,
+                                std::vector<Hash32> tx_hashes);
+  // Serialises everything that computes or writes a tree version (StateTree::Commit and Prune
+  // must not run concurrently).
+  std::mutex tree_mu_;
   mutable std::shared_mutex head_mu_;  // guards head_
   Head head_;
 };
