@@ -192,12 +192,14 @@ Outcome<std::shared_ptr<const VerifiedCollateral>> VerifyCollateral(const Collat
   TEE_ASSIGN_OR_FAIL(certs->root_crl,
                      VerifyCrl(files.root_ca_crl_der, certs->root.get(), "Root CA CRL"));
   TEE_TRY(AddCrlWindow(w, certs->root_crl.get(), "Root CA CRL"));
+  out->root_crl_this_update_unix_ = w.back().not_before_unix;
   TEE_ASSIGN_OR_FAIL(certs->pck_ca, VerifyIssuerChain(files.pck_crl_issuer_chain_pem,
                                                       "PCK CRL issuer chain", true));
   TEE_TRY(CheckNotRevoked(certs->root_crl.get(), certs->pck_ca.get(), "Root CA CRL"));
   TEE_TRY(AddCertWindow(w, certs->pck_ca.get(), "PCK CA"));
   TEE_ASSIGN_OR_FAIL(certs->pck_crl, VerifyCrl(files.pck_crl_der, certs->pck_ca.get(), "PCK CRL"));
   TEE_TRY(AddCrlWindow(w, certs->pck_crl.get(), "PCK CRL"));
+  out->pck_crl_this_update_unix_ = w.back().not_before_unix;
 
   TEE_ASSIGN_OR_FAIL(X509Ptr tcb_signer, VerifyIssuerChain(files.tcb_info_issuer_chain_pem,
                                                            "TCB Info issuer chain", false));
@@ -219,6 +221,7 @@ Outcome<std::shared_ptr<const VerifiedCollateral>> VerifyCollateral(const Collat
   w.push_back(
       {"QE Identity", out->qe_identity_.issue_date_unix, out->qe_identity_.next_update_unix});
   out->certs_ = std::move(certs);
+  out->files_ = files;
   return std::shared_ptr<const VerifiedCollateral>(std::move(out));
 }
 

@@ -40,11 +40,23 @@ const IsvTcbLevel* FirstIsvLevel(const std::vector<IsvTcbLevel>& levels, uint16_
   return nullptr;
 }
 
+bool MeetsSgxLevel(const PckExtensions& pck, const TcbLevel& l) {
+  bool ok = l.pce_svn <= pck.pce_svn;
+  for (size_t i = 0; i < 16 && ok; ++i) ok = l.sgx_components[i] <= pck.tcb_components[i];
+  return ok;
+}
+
+// The SGX TCB level of a platform: the first level its PCK SVNs meet.
+const TcbLevel* FirstSgxLevel(const PckExtensions& pck, const TcbInfo& info) {
+  for (const TcbLevel& l : info.levels)
+    if (MeetsSgxLevel(pck, l)) return &l;
+  return nullptr;
+}
+
+// SGX: the SGX level. TDX: the first level met by both the PCK SVNs and TEE_TCB_SVN.
 const TcbLevel* FirstPlatformLevel(const Quote& q, const PckExtensions& pck, const TcbInfo& info) {
   for (const TcbLevel& l : info.levels) {
-    bool sgx_ok = l.pce_svn <= pck.pce_svn;
-    for (size_t i = 0; i < 16 && sgx_ok; ++i) sgx_ok = l.sgx_components[i] <= pck.tcb_components[i];
-    if (!sgx_ok) continue;
+    if (!MeetsSgxLevel(pck, l)) continue;
     if (q.tee == TeeType::kSgx) return &l;
     if (!l.tdx_components) continue;
     const FixedBytes<16>& svn = q.td->tee_tcb_svn;
@@ -108,6 +120,50 @@ TcbStatus Converge(TcbStatus platform, bool other_out_of_date) {
   }
 }
 
+bool IsConfigurationNeeded(TcbStatus s) {
+  return s == TcbStatus::kConfigurationNeeded || s == TcbStatus::kOutOfDateConfigurationNeeded ||
+         s == TcbStatus::kConfigurationAndSwHardeningNeeded ||
+         s == TcbStatus::kTdRelaunchAdvisedConfigurationNeeded;
+}
+
+// Intel QVL TDRelaunchCheck (TD report 1.5 only): when the only thing out of date is the TDX
+// module, and TEE_TCB_SVN2 - the SVNs of the module a relaunched TD would run on, already loaded
+// by a TD-preserving update - meets the latest TCB level and the latest level of that module,
+// relaunching the TD is enough: the status becomes TDRelaunchAdvised[ConfigurationNeeded].
+Outcome<TcbStatus> CheckForRelaunch(const TdReport& td, const TcbInfo& info, TcbStatus sgx,
+                                    TcbStatus tdx, TcbStatus module, TcbStatus qe) {
+  if (qe == TcbStatus::kOutOfDate || qe == TcbStatus::kRevoked) return tdx;
+  if (sgx != TcbStatus::kUpToDate && sgx != TcbStatus::kSwHardeningNeeded &&
+      sgx != TcbStatus::kConfigurationNeeded &&
+      sgx != TcbStatus::kConfigurationAndSwHardeningNeeded)
+    return tdx;
+  if (tdx != TcbStatus::kOutOfDate && tdx != TcbStatus::kOutOfDateConfigurationNeeded) return tdx;
+  if (module != TcbStatus::kOutOfDate) return tdx;
+  if (info.levels.empty() || !info.levels.front().tdx_components)
+    return NotSupported("the TCB Info has no TDX TCB level");
+  const std::array<uint8_t, 16>& latest = *info.levels.front().tdx_components;
+  const FixedBytes<16>& svn2 = *td.tee_tcb_svn2;
+  uint8_t latest_module_svn = latest[0];
+  if (svn2[1] != 0) {
+    char id[8];
+    std::snprintf(id, sizeof id, "TDX_%02X", svn2[1]);
+    const TdxModuleIdentity* identity = nullptr;
+    for (const TdxModuleIdentity& m : info.tdx_module_identities)
+      if (m.id == id) identity = &m;
+    if (!identity)
+      return NotSupported(std::string("TCB Info has no TDX module identity ") + id +
+                          " for TEE_TCB_SVN2");
+    if (identity->levels.empty())
+      return NotSupported(std::string("TDX module identity ") + id + " has no TCB level");
+    if (identity->levels.front().isv_svn > 255) return tdx;
+    latest_module_svn = static_cast<uint8_t>(identity->levels.front().isv_svn);
+  }
+  if (svn2[0] < latest_module_svn || svn2[2] < latest[2]) return tdx;
+  return IsConfigurationNeeded(sgx) || IsConfigurationNeeded(tdx)
+             ? TcbStatus::kTdRelaunchAdvisedConfigurationNeeded
+             : TcbStatus::kTdRelaunchAdvised;
+}
+
 void AddAdvisories(std::vector<std::string>& out, const std::vector<std::string>& ids) {
   for (const std::string& id : ids)
     if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
@@ -140,9 +196,14 @@ Check EvaluateTcb(const Quote& q, const PckExtensions& pck, const VerifiedCollat
     return Fail(ErrorCode::kTcbRevoked,
                 "a TCB level that applies to this platform (platform, TDX module or QE) is "
                 "Revoked by Intel; the platform cannot be trusted until it is updated");
-  bool out_of_date =
-      qe->status == TcbStatus::kOutOfDate || (module && module->status == TcbStatus::kOutOfDate);
-  v.tcb_status = Converge(platform->status, out_of_date);
+  // Intel's order: the TDX module status, then the TD relaunch check, then the QE status.
+  TcbStatus status = Converge(platform->status, module && module->status == TcbStatus::kOutOfDate);
+  if (q.body_type == BodyType::kTdReport15 && module) {
+    const TcbLevel* sgx = FirstSgxLevel(pck, c.tcb_info());
+    TEE_ASSIGN_OR_FAIL(status, CheckForRelaunch(*q.td, c.tcb_info(), sgx->status, status,
+                                                module->status, qe->status));
+  }
+  v.tcb_status = Converge(status, qe->status == TcbStatus::kOutOfDate);
   AddAdvisories(v.advisory_ids, platform->advisory_ids);
   if (module) AddAdvisories(v.advisory_ids, module->advisory_ids);
   AddAdvisories(v.advisory_ids, qe->advisory_ids);

@@ -53,6 +53,10 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "qe_identity_mismatch";
     case ErrorCode::kSimulatedNotAllowed:
       return "simulated_not_allowed";
+    case ErrorCode::kStaleCollateral:
+      return "stale_collateral";
+    case ErrorCode::kCollateralCacheFull:
+      return "collateral_cache_full";
   }
   return "unknown";
 }

@@ -130,35 +130,49 @@ Check CheckSignatures(const Quote& q, X509* leaf) {
   return std::nullopt;
 }
 
-Check VerifyParsed(const Quote& q, const VerifiedCollateral& c, int64_t t, QuoteVerdict& v) {
+Outcome<std::vector<X509Ptr>> ParseChain(const Quote& q) {
   auto chain = internal::ParsePemChain(q.pck_chain_pem, kMaxChainCertificates);
   if (!chain)
     return ChainFail("the PEM text is not 1.." + std::to_string(kMaxChainCertificates) +
                      " well-formed certificates (the limit) separated by whitespace");
+  return std::move(*chain);
+}
+
+Check VerifyWithChain(const Quote& q, const std::vector<X509Ptr>& chain,
+                      const VerifiedCollateral& c, int64_t t, QuoteVerdict& v) {
   const internal::CollateralCerts& certs = c.certs();
-  TEE_TRY(CheckPckChain(*chain, certs));
-  v.pck_issuer_ca = internal::CommonName((*chain)[1].get());
-  TEE_TRY(CheckTimes(c, *chain, t));
-  TEE_TRY(CheckRevocation(*chain, certs));
-  TEE_ASSIGN_OR_FAIL(PckExtensions pck, ReadPckExtensions((*chain)[0].get()));
+  TEE_TRY(CheckPckChain(chain, certs));
+  v.pck_issuer_ca = internal::CommonName(chain[1].get());
+  TEE_TRY(CheckTimes(c, chain, t));
+  TEE_TRY(CheckRevocation(chain, certs));
+  TEE_ASSIGN_OR_FAIL(PckExtensions pck, ReadPckExtensions(chain[0].get()));
   v.pck = pck;
   TEE_TRY(CheckFmspc(q, pck, c.tcb_info()));
-  TEE_TRY(CheckSignatures(q, (*chain)[0].get()));
+  TEE_TRY(CheckSignatures(q, chain[0].get()));
   return internal::EvaluateTcb(q, pck, c, v);
 }
 
-}  // namespace
+Check VerifyParsed(const Quote& q, const VerifiedCollateral& c, int64_t t, QuoteVerdict& v) {
+  TEE_ASSIGN_OR_FAIL(auto chain, ParseChain(q));
+  return VerifyWithChain(q, chain, c, t, v);
+}
 
-QuoteVerdict VerifyQuote(ByteView quote_bytes, const VerifiedCollateral& collateral,
-                         int64_t at_unix) {
-  QuoteVerdict v;
-  Outcome<Quote> q = ParseQuote(quote_bytes);
-  if (!q.ok()) {
-    v.error = q.failure();
-    return v;
-  }
-  v.quote = std::move(q).value();
-  if (Check failed = VerifyParsed(*v.quote, collateral, at_unix, v)) {
+// The collateral for a quote from the cache: by TEE type and the FMSPC of the PCK leaf (read
+// before the chain is verified, only to choose the collateral; VerifyWithChain checks it all).
+Check VerifyFromCache(const Quote& q, const CollateralCache& cache, int64_t t, QuoteVerdict& v) {
+  TEE_ASSIGN_OR_FAIL(auto chain, ParseChain(q));
+  if (chain.empty()) return ChainFail("no certificate");
+  TEE_ASSIGN_OR_FAIL(PckExtensions pck, ReadPckExtensions(chain[0].get()));
+  std::shared_ptr<const VerifiedCollateral> c = cache.Get(q.tee, pck.fmspc);
+  if (!c)
+    return Fail(ErrorCode::kFmspcMismatch,
+                "no collateral is held for " + std::string(TeeTypeName(q.tee)) + " FMSPC " +
+                    ToHex(pck.fmspc) + "; submit this platform's collateral from Intel PCS first");
+  return VerifyWithChain(q, chain, *c, t, v);
+}
+
+QuoteVerdict Finish(QuoteVerdict v, Check failed) {
+  if (failed) {
     v.error = std::move(*failed);
     v.tcb_status.reset();
     v.advisory_ids.clear();
@@ -166,7 +180,58 @@ QuoteVerdict VerifyQuote(ByteView quote_bytes, const VerifiedCollateral& collate
   return v;
 }
 
-QuoteVerdict VerifyQuote(ByteView quote_bytes, const CollateralFiles& files, int64_t at_unix) {
+}  // namespace
+
+QuoteVerdict VerifySimulated(ByteView quote_bytes, const VerifyOptions& options) {
+  QuoteVerdict v;
+  v.simulated = true;
+  if (!options.allow_simulated) {
+    v.error = Fail(ErrorCode::kSimulatedNotAllowed,
+                   "this is a SIMULATED quote: it was made without TEE hardware and proves nothing "
+                   "about the code that runs; only dev chains (genesis allow_simulated_tee) accept "
+                   "it - run the worker on an SGX or TDX machine (see `phalanx tee doctor`)");
+    return v;
+  }
+  Outcome<SimQuote> sim = VerifySimQuote(quote_bytes);
+  if (!sim.ok()) {
+    v.error = sim.failure();
+    return v;
+  }
+  v.sim = *sim;
+  return v;
+}
+
+QuoteVerdict VerifyQuote(ByteView quote_bytes, const VerifiedCollateral& collateral,
+                         int64_t at_unix, const VerifyOptions& options) {
+  if (IsSimulatedQuote(quote_bytes)) return VerifySimulated(quote_bytes, options);
+  QuoteVerdict v;
+  Outcome<Quote> q = ParseQuote(quote_bytes);
+  if (!q.ok()) {
+    v.error = q.failure();
+    return v;
+  }
+  v.quote = std::move(q).value();
+  Check failed = VerifyParsed(*v.quote, collateral, at_unix, v);
+  return Finish(std::move(v), std::move(failed));
+}
+
+QuoteVerdict VerifyQuote(ByteView quote_bytes, const CollateralCache& cache, int64_t at_unix,
+                         const VerifyOptions& options) {
+  if (IsSimulatedQuote(quote_bytes)) return VerifySimulated(quote_bytes, options);
+  QuoteVerdict v;
+  Outcome<Quote> q = ParseQuote(quote_bytes);
+  if (!q.ok()) {
+    v.error = q.failure();
+    return v;
+  }
+  v.quote = std::move(q).value();
+  Check failed = VerifyFromCache(*v.quote, cache, at_unix, v);
+  return Finish(std::move(v), std::move(failed));
+}
+
+QuoteVerdict VerifyQuote(ByteView quote_bytes, const CollateralFiles& files, int64_t at_unix,
+                         const VerifyOptions& options) {
+  if (IsSimulatedQuote(quote_bytes)) return VerifySimulated(quote_bytes, options);
   auto collateral = VerifyCollateral(files);
   if (!collateral.ok()) {
     QuoteVerdict v;
@@ -175,7 +240,7 @@ QuoteVerdict VerifyQuote(ByteView quote_bytes, const CollateralFiles& files, int
     v.error = q.ok() ? collateral.failure() : q.failure();
     return v;
   }
-  return VerifyQuote(quote_bytes, **collateral, at_unix);
+  return VerifyQuote(quote_bytes, **collateral, at_unix, options);
 }
 
 }  // namespace phalanx::tee

@@ -1,5 +1,6 @@
 // DCAP collateral: the Intel-signed documents a quote is verified against (TCB Info, QE Identity,
-// CRLs and their issuer chains), as raw files and as parsed, signature-checked values.
+// CRLs and their issuer chains), as raw files (codec-encodable, so the chain can store them) and as
+// parsed, signature-checked values.
 #pragma once
 
 #include <array>
@@ -14,9 +15,16 @@
 #include "phalanx/base/result.h"
 #include "phalanx/tee/verdict.h"
 
+namespace phalanx::codec {
+class Encoder;
+class Decoder;
+}  // namespace phalanx::codec
+
 namespace phalanx::tee {
 
-// The files of a collateral directory, byte for byte (names as in the test data).
+// The files of a collateral directory, byte for byte (names as in the test data). This is the
+// canonical form of collateral: what the chain stores and what anyone may submit as an update;
+// everything else is derived from it by VerifyCollateral.
 struct CollateralFiles {
   std::string tcb_info_json;                 // tcb_info.json
   std::string qe_identity_json;              // qe_identity.json
@@ -26,6 +34,14 @@ struct CollateralFiles {
   std::string root_ca_pem;                   // root_ca.pem (checked against the pinned root)
   Bytes pck_crl_der;                         // pck_crl.der
   Bytes root_ca_crl_der;                     // root_ca_crl.der
+
+  // Codec form: u8 format version (1), then the eight files in the order above, each as
+  // length-prefixed bytes of at most kMaxCollateralFileBytes (text is not required to be UTF-8:
+  // it is Intel's, and checked by VerifyCollateral, not by the codec).
+  void Encode(codec::Encoder& e) const;
+  static Result<CollateralFiles> Decode(codec::Decoder& d);
+  static constexpr size_t kMinEncodedBytes = 1 + 8;
+  bool operator==(const CollateralFiles&) const = default;
 };
 
 // Reads a directory laid out like shared/testdata/attestation/<vector>/collateral.
@@ -107,18 +123,26 @@ struct ValidityWindow {
 // Collateral whose signatures and chains have been checked (by VerifyCollateral); immutable.
 class VerifiedCollateral {
  public:
+  const CollateralFiles& files() const { return files_; }
   const TcbInfo& tcb_info() const { return tcb_info_; }
   const QeIdentity& qe_identity() const { return qe_identity_; }
   const std::vector<ValidityWindow>& windows() const { return windows_; }
   const internal::CollateralCerts& certs() const { return *certs_; }
+  // thisUpdate of the two CRLs: with the documents' issue dates, what orders two collateral sets
+  // of equal tcbEvaluationDataNumber (CollateralCache).
+  int64_t pck_crl_this_update_unix() const { return pck_crl_this_update_unix_; }
+  int64_t root_crl_this_update_unix() const { return root_crl_this_update_unix_; }
   // The first window that does not contain `at_unix`, or nullptr.
   const ValidityWindow* FirstInvalidAt(int64_t at_unix) const;
 
  private:
   friend Outcome<std::shared_ptr<const VerifiedCollateral>> VerifyCollateral(
       const CollateralFiles& files);
+  CollateralFiles files_;
   TcbInfo tcb_info_;
   QeIdentity qe_identity_;
+  int64_t pck_crl_this_update_unix_ = 0;
+  int64_t root_crl_this_update_unix_ = 0;
   std::vector<ValidityWindow> windows_;
   std::shared_ptr<const internal::CollateralCerts> certs_;
 };

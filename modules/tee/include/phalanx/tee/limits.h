@@ -26,5 +26,10 @@ inline constexpr size_t kMaxTcbLevels = 512;
 inline constexpr size_t kMaxTdxModuleIdentities = 64;
 // Advisory IDs attached to one TCB level.
 inline constexpr size_t kMaxAdvisoryIds = 256;
+// Platforms (TEE type x FMSPC) a CollateralCache holds. Intel publishes a few hundred FMSPCs, and
+// every entry must carry Intel-signed collateral, so this bounds memory, not honest use.
+inline constexpr size_t kMaxCachedCollaterals = 1024;
+// A quote produced by a provider (configfs-tsm outblob, Gramine /dev/attestation/quote).
+inline constexpr size_t kMaxProviderQuoteBytes = kMaxQuoteBytes;
 
 }  // namespace phalanx::tee

@@ -29,7 +29,9 @@ enum class ErrorCode {
   kTcbNotSupported,
   kFmspcMismatch,
   kQeIdentityMismatch,
-  kSimulatedNotAllowed,
+  kSimulatedNotAllowed,  // a `sim` quote given to a verifier without allow_simulated
+  kStaleCollateral,      // collateral older than (or conflicting with) the one already held
+  kCollateralCacheFull,  // CollateralCache holds kMaxCachedCollaterals platforms already
 };
 
 // "parse_error", "bad_quote_signature", ... (the vocabulary of the test data and the CLI).
