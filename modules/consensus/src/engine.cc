@@ -1,0 +1,543 @@
+// The Tendermint state machine. Each Step applies one input to the height's state, then
+// re-evaluates the algorithm's upon-rules until none fires (Evaluate), collecting outputs. Rule
+// comments cite the line numbers of Algorithm 1 in arXiv 1807.04938.
+#include "phalanx/consensus/engine.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "phalanx/consensus/limits.h"
+#include "phalanx/consensus/proposer.h"
+#include "round_state.h"
+
+namespace phalanx::consensus {
+
+using types::Vote;
+using types::VoteType;
+
+std::string_view VerdictName(Verdict v) {
+  switch (v) {
+    case Verdict::kAccepted:
+      return "accepted";
+    case Verdict::kDuplicate:
+      return "duplicate";
+    case Verdict::kWrongHeight:
+      return "wrong height";
+    case Verdict::kRoundOutOfRange:
+      return "round out of range";
+    case Verdict::kTooManyProposals:
+      return "too many proposals for the round";
+    case Verdict::kEquivocation:
+      return "equivocation";
+    case Verdict::kBadSignature:
+      return "bad signature";
+    case Verdict::kUnknownValidator:
+      return "unknown validator";
+    case Verdict::kMalformed:
+      return "malformed";
+    case Verdict::kBadCertificate:
+      return "bad commit certificate";
+    case Verdict::kNotStarted:
+      return "not started";
+  }
+  return "unknown";
+}
+
+// Everything about the height being decided; replaced wholesale when the height changes.
+struct Engine::HeightState {
+  uint64_t height = 0;
+  types::ValidatorSet validators;
+  uint64_t total_power = 0;
+  uint64_t quorum_power = 0;
+  std::optional<uint32_t> my_index;
+  std::optional<types::CommitCertificate> last_commit;  // for height - 1
+
+  uint32_t round = 0;
+  RoundStep step = RoundStep::kNewHeight;
+  int32_t locked_round = -1;
+  std::optional<Hash32> locked_hash;
+  int32_t valid_round = -1;
+  std::shared_ptr<const types::Block> valid_block;
+
+  std::map<uint32_t, RoundState> rounds;
+  std::map<Hash32, std::shared_ptr<const types::Block>> blocks;
+  std::map<Hash32, Application::Check> checks;
+  // Own signed messages of this height (this run and earlier runs, from the WAL).
+  std::map<std::pair<uint32_t, VoteType>, Vote> own_votes;
+  std::map<uint32_t, Proposal> own_proposals;
+  std::set<std::tuple<uint32_t, VoteType, uint32_t>> evidenced;
+
+  RoundState& At(uint32_t r) {
+    auto it = rounds.find(r);
+    if (it == rounds.end()) it = rounds.emplace(r, RoundState(validators.validators.size())).first;
+    return it->second;
+  }
+};
+
+// One Step's worth of work: the engine plus the outputs collected so far.
+class Engine::Run {
+ public:
+  Run(Engine& e, std::vector<Output>& out) : e_(e), out_(out) {}
+
+  Verdict Dispatch(const Input& input);
+
+ private:
+  HeightState& S() { return *e_.state_; }
+  Verdict OnStart(const Start& in);
+  Verdict OnProposal(const Proposal& p);
+  Verdict OnVote(const Vote& v);
+  Verdict OnTimeout(const Timeout& t);
+  Verdict OnVerdict(const BlockVerdict& v);
+  Verdict OnCommitted(const CommittedBlock& c);
+
+  bool EnterHeight(uint64_t height, std::optional<types::CommitCertificate> last_commit);
+  void RestoreFromWal();
+  void StartRound(uint32_t round);
+  void Propose();
+  void CastVote(VoteType type, const Hash32& hash);
+  void Decide(const types::CommitCertificate& cert);
+  void Schedule(TimeoutStep step, uint64_t height, uint32_t round, uint64_t delay_ms) {
+    out_.push_back(ScheduleTimeout{height, round, step, delay_ms});
+  }
+  void Halt(Status reason) {
+    e_.halted_ = true;
+    out_.push_back(consensus::Halt{std::move(reason)});
+  }
+  Application::Check CheckOf(const Hash32& hash);
+
+  void Evaluate();
+  bool TryRule();
+  bool TryCommit();
+  bool TrySkipRound();
+  bool TryPrevoteOnProposal(RoundState& rs);
+  bool TryPolka(RoundState& rs);
+
+  Engine& e_;
+  std::vector<Output>& out_;
+};
+
+Engine::Engine(Config config, Hash32 genesis_hash, std::optional<crypto::SigningKey> key,
+               Application& app, Wal& wal)
+    : config_(config), genesis_hash_(genesis_hash), key_(std::move(key)), app_(app), wal_(wal) {}
+
+Engine::~Engine() = default;
+
+uint64_t Engine::TimeoutMs(TimeoutStep step, uint32_t round) const {
+  uint64_t base = 0;
+  switch (step) {
+    case TimeoutStep::kPropose:
+      base = config_.timeout_propose_ms;
+      break;
+    case TimeoutStep::kPrevote:
+      base = config_.timeout_prevote_ms;
+      break;
+    case TimeoutStep::kPrecommit:
+      base = config_.timeout_precommit_ms;
+      break;
+    case TimeoutStep::kCommit:
+      return config_.timeout_commit_ms;
+  }
+  return base + static_cast<uint64_t>(round) * config_.timeout_delta_ms;
+}
+
+StepResult Engine::Step(const Input& input) {
+  StepResult result;
+  if (halted_ || (!state_ && !std::holds_alternative<Start>(input))) {
+    result.verdict = Verdict::kNotStarted;
+    return result;
+  }
+  Run run(*this, result.outputs);
+  result.verdict = run.Dispatch(input);
+  return result;
+}
+
+EngineStatus Engine::status() const {
+  EngineStatus s;
+  s.halted = halted_;
+  if (!state_) return s;
+  s.height = state_->height;
+  s.round = state_->round;
+  s.step = state_->step;
+  s.locked_round = state_->locked_round;
+  s.locked_block = state_->locked_hash;
+  s.valid_round = state_->valid_round;
+  return s;
+}
+
+Verdict Engine::Run::Dispatch(const Input& input) {
+  Verdict v = std::visit(
+      [this](const auto& in) -> Verdict {
+        using T = std::decay_t<decltype(in)>;
+        if constexpr (std::is_same_v<T, Start>) return OnStart(in);
+        if constexpr (std::is_same_v<T, ProposalMsg>) return OnProposal(in.proposal);
+        if constexpr (std::is_same_v<T, VoteMsg>) return OnVote(in.vote);
+        if constexpr (std::is_same_v<T, Timeout>) return OnTimeout(in);
+        if constexpr (std::is_same_v<T, BlockVerdict>) return OnVerdict(in);
+        if constexpr (std::is_same_v<T, CommittedBlock>) return OnCommitted(in);
+      },
+      input);
+  if (v == Verdict::kAccepted || v == Verdict::kEquivocation) Evaluate();
+  return v;
+}
+
+// ---- Heights and rounds ----
+
+bool Engine::Run::EnterHeight(uint64_t height,
+                              std::optional<types::CommitCertificate> last_commit) {
+  Result<types::ValidatorSet> set = e_.app_.Validators(height);
+  if (!set.ok()) {
+    Halt(set.status().WithContext("validator set for height " + std::to_string(height)));
+    return false;
+  }
+  if (Status st = set->Validate(); !st.ok()) {
+    Halt(st.WithContext("validator set for height " + std::to_string(height)));
+    return false;
+  }
+  auto s = std::make_unique<HeightState>();
+  s->height = height;
+  s->validators = std::move(set).value();
+  s->total_power = s->validators.TotalPower();
+  s->quorum_power = s->validators.QuorumPower();
+  if (e_.key_) {
+    int64_t index = s->validators.IndexOf(e_.key_->public_key());
+    if (index >= 0) s->my_index = static_cast<uint32_t>(index);
+  }
+  s->last_commit = std::move(last_commit);
+  e_.state_ = std::move(s);
+  return true;
+}
+
+Verdict Engine::Run::OnStart(const Start& in) {
+  if (!EnterHeight(in.height, in.last_commit)) return Verdict::kAccepted;
+  RestoreFromWal();
+  if (e_.halted_) return Verdict::kAccepted;
+  uint32_t round = 0;
+  for (const auto& [key, vote] : S().own_votes) round = std::max(round, key.first);
+  for (const auto& [r, p] : S().own_proposals) round = std::max(round, r);
+  StartRound(round);
+  return Verdict::kAccepted;
+}
+
+// Restores what this validator signed at the current height before a restart: the messages are
+// re-broadcast and kept so that CastVote/Propose re-emit them instead of signing anew, and the
+// lock is rebuilt from the own non-nil precommit of the highest round (line 36-41 lock exactly
+// when they precommit a block).
+void Engine::Run::RestoreFromWal() {
+  Result<std::vector<WalRecord>> records = e_.wal_.ReadAll();
+  if (!records.ok()) return Halt(records.status().WithContext("reading the consensus WAL"));
+  HeightState& s = S();
+  for (WalRecord& rec : *records) {
+    if (rec.height() != s.height) continue;
+    if (auto* v = std::get_if<Vote>(&rec.message)) {
+      if (!s.my_index || v->validator_index != *s.my_index) continue;
+      s.own_votes.emplace(std::make_pair(v->round, v->type), *v);
+      s.At(v->round).Add(*v, s.validators);
+      if (v->type == VoteType::kPrecommit && !v->block_hash.IsZero() &&
+          static_cast<int32_t>(v->round) > s.locked_round) {
+        s.locked_round = static_cast<int32_t>(v->round);
+        s.locked_hash = v->block_hash;
+      }
+      out_.push_back(BroadcastVote{*v});
+    } else {
+      Proposal& p = std::get<Proposal>(rec.message);
+      Hash32 hash = p.BlockHash();
+      s.blocks.emplace(hash, std::make_shared<const types::Block>(p.block));
+      s.checks[hash] = Application::Check::kValid;  // we built it
+      s.At(p.round).AddProposal(p, hash);
+      out_.push_back(BroadcastProposal{p});
+      s.own_proposals.emplace(p.round, std::move(p));
+    }
+  }
+}
+
+// Lines 11-21.
+void Engine::Run::StartRound(uint32_t round) {
+  HeightState& s = S();
+  s.round = round;
+  s.step = RoundStep::kPropose;
+  s.At(round);
+  if (s.my_index && ProposerIndex(s.validators, s.height, round) == *s.my_index) Propose();
+  // Scheduled by the proposer too: harmless once it has prevoted, and it keeps the round moving
+  // if building the block failed.
+  Schedule(TimeoutStep::kPropose, s.height, round, e_.TimeoutMs(TimeoutStep::kPropose, round));
+}
+
+void Engine::Run::Propose() {
+  HeightState& s = S();
+  if (auto it = s.own_proposals.find(s.round); it != s.own_proposals.end()) {
+    out_.push_back(BroadcastProposal{it->second});  // signed before a restart: same again
+    return;
+  }
+  Proposal p;
+  p.height = s.height;
+  p.round = s.round;
+  if (s.valid_block) {  // line 15: re-propose the valid block with its polka round
+    p.block = *s.valid_block;
+    p.pol_round = s.valid_round;
+  } else {
+    Result<types::Block> block = e_.app_.ProposeBlock(s.height, s.round, s.last_commit);
+    if (!block.ok()) return;  // the propose timeout moves the round on
+    p.block = std::move(block).value();
+  }
+  p = SignProposal(std::move(p), *e_.key_, e_.genesis_hash_);
+  if (Status st = e_.wal_.Append(WalRecord{p}); !st.ok())
+    return Halt(st.WithContext("writing own proposal to the consensus WAL"));
+  Hash32 hash = p.BlockHash();
+  s.blocks.emplace(hash, std::make_shared<const types::Block>(p.block));
+  s.checks.emplace(hash, Application::Check::kValid);
+  s.At(p.round).AddProposal(p, hash);
+  out_.push_back(BroadcastProposal{p});
+  s.own_proposals.emplace(p.round, std::move(p));
+}
+
+void Engine::Run::CastVote(VoteType type, const Hash32& hash) {
+  HeightState& s = S();
+  if (!s.my_index) return;
+  auto key = std::make_pair(s.round, type);
+  if (auto it = s.own_votes.find(key); it != s.own_votes.end()) {
+    // Already signed in this slot (before a restart): never sign a second, different vote.
+    out_.push_back(BroadcastVote{it->second});
+    return;
+  }
+  Vote v;
+  v.type = type;
+  v.height = s.height;
+  v.round = s.round;
+  v.block_hash = hash;
+  v.validator_index = *s.my_index;
+  v = types::SignVote(v, *e_.key_, e_.genesis_hash_);
+  if (Status st = e_.wal_.Append(WalRecord{v}); !st.ok())
+    return Halt(st.WithContext("writing own vote to the consensus WAL"));
+  s.own_votes.emplace(key, v);
+  s.At(v.round).Add(v, s.validators);
+  out_.push_back(BroadcastVote{v});
+}
+
+// Line 49-54: decide, then wait timeout_commit before round 0 of the next height.
+void Engine::Run::Decide(const types::CommitCertificate& cert) {
+  HeightState& s = S();
+  auto block = s.blocks.at(cert.block_hash);
+  const uint64_t height = s.height;
+  out_.push_back(Commit{*block, cert});
+  if (Status st = e_.wal_.TruncateBelow(height + 1); !st.ok())
+    return Halt(
+        st.WithContext("truncating the consensus WAL after height " + std::to_string(height)));
+  if (!EnterHeight(height + 1, cert)) return;
+  Schedule(TimeoutStep::kCommit, height + 1, 0, e_.TimeoutMs(TimeoutStep::kCommit, 0));
+}
+
+Application::Check Engine::Run::CheckOf(const Hash32& hash) {
+  HeightState& s = S();
+  if (auto it = s.checks.find(hash); it != s.checks.end()) return it->second;
+  auto block = s.blocks.find(hash);
+  if (block == s.blocks.end()) return Application::Check::kPending;
+  Application::Check c = e_.app_.CheckBlock(*block->second);
+  s.checks[hash] = c;
+  return c;
+}
+
+// ---- Messages ----
+
+Verdict Engine::Run::OnProposal(const Proposal& p) {
+  HeightState& s = S();
+  if (p.height != s.height) return Verdict::kWrongHeight;
+  if (p.round > s.round + kMaxRoundsAhead) return Verdict::kRoundOutOfRange;
+  if (p.pol_round < -1 || (p.pol_round >= 0 && static_cast<uint32_t>(p.pol_round) >= p.round) ||
+      p.block.header.height != s.height)
+    return Verdict::kMalformed;
+  const Hash32 hash = p.BlockHash();
+  RoundState& rs = s.At(p.round);
+  if (rs.HasProposal(hash, p.pol_round)) return Verdict::kDuplicate;
+  if (rs.proposals.size() >= kMaxProposalsPerRound) return Verdict::kTooManyProposals;
+  const auto& proposer = s.validators.validators[ProposerIndex(s.validators, s.height, p.round)];
+  if (!crypto::Verify(proposer.public_key, p.SigningHash(e_.genesis_hash_).view(), p.signature))
+    return Verdict::kBadSignature;
+  rs.AddProposal(p, hash);
+  s.blocks.emplace(hash, std::make_shared<const types::Block>(p.block));
+  CheckOf(hash);  // ask early: the answer may be pending for a while
+  return Verdict::kAccepted;
+}
+
+Verdict Engine::Run::OnVote(const Vote& v) {
+  HeightState& s = S();
+  if (v.height != s.height) return Verdict::kWrongHeight;
+  if (v.round > s.round + kMaxRoundsAhead) return Verdict::kRoundOutOfRange;
+  if (v.validator_index >= s.validators.validators.size()) return Verdict::kUnknownValidator;
+  RoundState& rs = s.At(v.round);
+  const std::optional<Vote>& existing = rs.Slot(v.type, v.validator_index);
+  if (existing && *existing == v) return Verdict::kDuplicate;
+  const auto& key = s.validators.validators[v.validator_index].public_key;
+  if (!crypto::Verify(key, v.SigningHash(e_.genesis_hash_).view(), v.signature))
+    return Verdict::kBadSignature;
+  if (existing) {
+    if (existing->block_hash == v.block_hash) return Verdict::kDuplicate;
+    if (s.evidenced.emplace(v.round, v.type, v.validator_index).second)
+      out_.push_back(Evidence{*existing, v});
+    return Verdict::kEquivocation;
+  }
+  rs.Add(v, s.validators);
+  return Verdict::kAccepted;
+}
+
+Verdict Engine::Run::OnTimeout(const Timeout& t) {
+  HeightState& s = S();
+  if (t.height != s.height) return Verdict::kWrongHeight;
+  switch (t.step) {
+    case TimeoutStep::kCommit:
+      if (s.step == RoundStep::kNewHeight) StartRound(0);
+      break;
+    case TimeoutStep::kPropose:  // line 57
+      if (t.round == s.round && s.step == RoundStep::kPropose) {
+        CastVote(VoteType::kPrevote, Hash32{});
+        s.step = RoundStep::kPrevote;
+      }
+      break;
+    case TimeoutStep::kPrevote:  // line 61
+      if (t.round == s.round && s.step == RoundStep::kPrevote) {
+        CastVote(VoteType::kPrecommit, Hash32{});
+        s.step = RoundStep::kPrecommit;
+      }
+      break;
+    case TimeoutStep::kPrecommit:  // line 65
+      if (t.round == s.round && s.step != RoundStep::kNewHeight) StartRound(s.round + 1);
+      break;
+  }
+  return Verdict::kAccepted;
+}
+
+Verdict Engine::Run::OnVerdict(const BlockVerdict& v) {
+  HeightState& s = S();
+  if (v.height != s.height) return Verdict::kWrongHeight;
+  s.checks[v.block_hash] = v.valid ? Application::Check::kValid : Application::Check::kInvalid;
+  return Verdict::kAccepted;
+}
+
+Verdict Engine::Run::OnCommitted(const CommittedBlock& c) {
+  HeightState& s = S();
+  if (c.certificate.height != s.height) return Verdict::kWrongHeight;
+  const Hash32 hash = c.block.Hash();
+  if (hash != c.certificate.block_hash || c.block.header.height != s.height)
+    return Verdict::kMalformed;
+  if (!types::VerifyCommit(c.certificate, s.validators, e_.genesis_hash_).ok())
+    return Verdict::kBadCertificate;
+  s.blocks.emplace(hash, std::make_shared<const types::Block>(c.block));
+  Decide(c.certificate);
+  return Verdict::kDuplicate;  // handled here; nothing left for the upon-rules to do
+}
+
+// ---- Upon-rules ----
+
+void Engine::Run::Evaluate() {
+  // Each rule that fires moves the state forward (a step, round or height), so this terminates;
+  // the bound is a backstop against a bug turning into a hang.
+  for (int i = 0; i < 10'000 && !e_.halted_ && TryRule(); ++i) {
+  }
+}
+
+bool Engine::Run::TryRule() {
+  HeightState& s = S();
+  if (s.step == RoundStep::kNewHeight) return false;
+  if (TryCommit() || TrySkipRound()) return true;
+  RoundState& rs = s.At(s.round);
+  if (s.step == RoundStep::kPropose && TryPrevoteOnProposal(rs)) return true;
+  if (s.step != RoundStep::kPropose && TryPolka(rs)) return true;
+  if (s.step == RoundStep::kPrevote) {
+    if (rs.PrevotePower(Hash32{}) >= s.quorum_power) {  // line 44
+      CastVote(VoteType::kPrecommit, Hash32{});
+      s.step = RoundStep::kPrecommit;
+      return true;
+    }
+    if (rs.prevote_total >= s.quorum_power && !rs.prevote_timeout_scheduled) {  // line 34
+      rs.prevote_timeout_scheduled = true;
+      Schedule(TimeoutStep::kPrevote, s.height, s.round,
+               e_.TimeoutMs(TimeoutStep::kPrevote, s.round));
+      return true;
+    }
+  }
+  if (rs.precommit_total >= s.quorum_power && !rs.precommit_timeout_scheduled) {  // line 47
+    rs.precommit_timeout_scheduled = true;
+    Schedule(TimeoutStep::kPrecommit, s.height, s.round,
+             e_.TimeoutMs(TimeoutStep::kPrecommit, s.round));
+    return true;
+  }
+  return false;
+}
+
+// Line 49: a proposal (any round) and >2/3 precommits for it in that round.
+bool Engine::Run::TryCommit() {
+  HeightState& s = S();
+  for (auto& [round, rs] : s.rounds) {
+    for (const auto& [hash, power] : rs.precommit_power) {
+      if (hash.IsZero() || power < s.quorum_power || !s.blocks.count(hash)) continue;
+      if (CheckOf(hash) != Application::Check::kValid) continue;
+      types::CommitCertificate cert;
+      cert.height = s.height;
+      cert.round = round;
+      cert.block_hash = hash;
+      for (const std::optional<Vote>& v : rs.precommits)
+        if (v && v->block_hash == hash)
+          cert.signatures.push_back({v->validator_index, v->signature});
+      Decide(cert);
+      return true;
+    }
+  }
+  return false;
+}
+
+// Line 55: more than 1/3 of the power is in a higher round; go there.
+bool Engine::Run::TrySkipRound() {
+  HeightState& s = S();
+  const uint64_t faulty_power = s.total_power - s.quorum_power;
+  for (auto it = s.rounds.rbegin(); it != s.rounds.rend() && it->first > s.round; ++it) {
+    if (it->second.voter_power > faulty_power) {
+      StartRound(it->first);
+      return true;
+    }
+  }
+  return false;
+}
+
+// Lines 22-33: prevote the round's proposal if it is valid and the lock allows it.
+bool Engine::Run::TryPrevoteOnProposal(RoundState& rs) {
+  HeightState& s = S();
+  for (const RoundState::KeptProposal& kp : rs.proposals) {
+    const int32_t pol = kp.pol_round;
+    if (pol >= 0) {  // line 28: needs the polka it claims
+      auto prior = s.rounds.find(static_cast<uint32_t>(pol));
+      if (prior == s.rounds.end() || prior->second.PrevotePower(kp.hash) < s.quorum_power) continue;
+    }
+    Application::Check c = CheckOf(kp.hash);
+    if (c == Application::Check::kPending) continue;
+    const bool lock_allows =
+        s.locked_round == -1 || s.locked_hash == kp.hash || (pol >= 0 && s.locked_round <= pol);
+    CastVote(VoteType::kPrevote,
+             c == Application::Check::kValid && lock_allows ? kp.hash : Hash32{});
+    s.step = RoundStep::kPrevote;
+    return true;
+  }
+  return false;
+}
+
+// Line 36: a valid proposal of this round with >2/3 prevotes: lock and precommit it (if still in
+// prevote), and remember it as the valid value either way. Once per round.
+bool Engine::Run::TryPolka(RoundState& rs) {
+  HeightState& s = S();
+  if (rs.polka_handled) return false;
+  for (const RoundState::KeptProposal& kp : rs.proposals) {
+    if (rs.PrevotePower(kp.hash) < s.quorum_power) continue;
+    if (CheckOf(kp.hash) != Application::Check::kValid) continue;
+    rs.polka_handled = true;
+    if (s.step == RoundStep::kPrevote) {
+      s.locked_round = static_cast<int32_t>(s.round);
+      s.locked_hash = kp.hash;
+      CastVote(VoteType::kPrecommit, kp.hash);
+      s.step = RoundStep::kPrecommit;
+    }
+    s.valid_round = static_cast<int32_t>(s.round);
+    s.valid_block = s.blocks.at(kp.hash);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace phalanx::consensus

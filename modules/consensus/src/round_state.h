@@ -1,0 +1,75 @@
+// Per-round bookkeeping of the engine: the proposals kept for a round and the prevote and
+// precommit sets with their power tallies. Bounded by construction: one slot per validator and
+// vote type, at most kMaxProposalsPerRound proposals.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "phalanx/consensus/proposal.h"
+#include "phalanx/types/consensus_types.h"
+
+namespace phalanx::consensus {
+
+struct RoundState {
+  struct KeptProposal {
+    Hash32 hash;
+    int32_t pol_round = -1;
+  };
+
+  explicit RoundState(size_t validators)
+      : prevotes(validators), precommits(validators), voted(validators, 0) {}
+
+  // Proposals in arrival order (the blocks themselves live in the height's block map).
+  std::vector<KeptProposal> proposals;
+  std::vector<std::optional<types::Vote>> prevotes;    // by validator index
+  std::vector<std::optional<types::Vote>> precommits;  // by validator index
+  std::map<Hash32, uint64_t> prevote_power;            // zero hash = nil
+  std::map<Hash32, uint64_t> precommit_power;
+  uint64_t prevote_total = 0;
+  uint64_t precommit_total = 0;
+  std::vector<uint8_t> voted;  // validator sent any vote in this round
+  uint64_t voter_power = 0;    // power of those validators (the f+1 round-skip rule)
+
+  bool prevote_timeout_scheduled = false;
+  bool precommit_timeout_scheduled = false;
+  bool polka_handled = false;
+
+  const std::optional<types::Vote>& Slot(types::VoteType type, uint32_t index) const {
+    return type == types::VoteType::kPrevote ? prevotes[index] : precommits[index];
+  }
+  bool HasProposal(const Hash32& hash, int32_t pol_round) const {
+    for (const KeptProposal& p : proposals)
+      if (p.hash == hash && p.pol_round == pol_round) return true;
+    return false;
+  }
+  void AddProposal(const Proposal& p, const Hash32& hash) {
+    if (!HasProposal(hash, p.pol_round)) proposals.push_back({hash, p.pol_round});
+  }
+  uint64_t PrevotePower(const Hash32& hash) const {
+    auto it = prevote_power.find(hash);
+    return it == prevote_power.end() ? 0 : it->second;
+  }
+  // Records a vote whose slot is empty (the caller checked signature and slot).
+  void Add(const types::Vote& v, const types::ValidatorSet& set) {
+    const uint64_t power = set.validators[v.validator_index].power;
+    if (v.type == types::VoteType::kPrevote) {
+      if (prevotes[v.validator_index]) return;
+      prevotes[v.validator_index] = v;
+      prevote_power[v.block_hash] += power;
+      prevote_total += power;
+    } else {
+      if (precommits[v.validator_index]) return;
+      precommits[v.validator_index] = v;
+      precommit_power[v.block_hash] += power;
+      precommit_total += power;
+    }
+    if (!voted[v.validator_index]) {
+      voted[v.validator_index] = 1;
+      voter_power += power;
+    }
+  }
+};
+
+}  // namespace phalanx::consensus
