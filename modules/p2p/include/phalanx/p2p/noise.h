@@ -95,6 +95,7 @@ class HandshakeState {
   void SetEphemeralForTesting(const crypto::X25519KeyPair& ephemeral) { ephemeral_ = ephemeral; }
 
   Role role() const { return role_; }
+  const FixedBytes<32>& local_static_public() const { return static_.public_key; }
   // True when the next step is WriteMessage (initiator: messages 0 and 2; responder: 1).
   bool IsMyTurn() const;
   bool Complete() const { return step_ == 3; }
