@@ -127,11 +127,13 @@ class TestChain {
     return schedule_[i];
   }
   // Schedules are built from ValidatorKey(i) with small i (SetOf).
+  // Derives ValidatorKey(0), (1), ... in order (each once) until `key` turns up.
   const crypto::SigningKey& KeyFor(const types::AccountId& key) const {
     if (auto it = keys_.find(key); it != keys_.end()) return it->second;
-    for (uint64_t i = 0; i < kMaxKeyIndex; ++i) {
-      crypto::SigningKey k = ValidatorKey(i);
-      if (k.public_key() == key) return keys_.emplace(key, k).first->second;
+    while (next_key_index_ < kMaxKeyIndex) {
+      crypto::SigningKey k = ValidatorKey(next_key_index_++);
+      auto [it, inserted] = keys_.emplace(k.public_key(), k);
+      if (k.public_key() == key) return it->second;
     }
     PHX_CHECK(false, "TestChain: a validator is not ValidatorKey(i) for a small i");
     __builtin_unreachable();
@@ -144,6 +146,7 @@ class TestChain {
   std::vector<ScheduleEntry> schedule_;
   std::map<uint64_t, types::Header> headers_;
   mutable std::map<types::AccountId, crypto::SigningKey> keys_;  // derived on first use
+  mutable uint64_t next_key_index_ = 0;
 };
 
 }  // namespace phalanx::lightclient::testing
