@@ -77,10 +77,12 @@ struct FunctionCode {
   uint32_t num_params = 0;
   uint32_t num_results = 0;
   uint32_t num_locals = 0;           // parameters included
-  uint32_t max_frame_slots = 0;      // locals + the deepest operand stack
+  uint32_t max_frame_slots = 0;      // locals + constants + the deepest operand stack
   uint32_t body_offset = 0;          // byte offset of the body in the module
   std::vector<ValType> local_types;  // declared locals after the parameters
   std::vector<CodeWord> code;
+  // Constant operands: copied into the frame's slots right after the locals at each call.
+  std::vector<uint64_t> consts;
   // (code word index, module byte offset) of every instruction, ascending: maps traps to bytes.
   std::vector<std::pair<uint32_t, uint32_t>> offsets;
   uint32_t OffsetOf(size_t word_index) const;
