@@ -5,7 +5,9 @@
 // Unreachable code is validated but not emitted.
 #include "compiler.h"
 
+#include <algorithm>
 #include <limits>
+#include <unordered_map>
 
 #include "ops.h"
 #include "reader.h"
@@ -48,6 +50,24 @@ const NumericTables& Numerics() {
   return tables;
 }
 
+// Where a value on the compile-time operand stack lives. Every operand stack position h has its
+// own frame slot (temp_base_ + h); a value still in a local or constant slot is "lazy": no code
+// copied it to its stack slot yet, so instructions read it where it is (wasm3's and WAMR
+// fast-interp's idea: `local.get a; local.get b; i32.add; local.set c` is one `i32.add c,a,b`).
+enum class Loc : uint8_t { kTemp, kLocal, kConst };
+
+struct Entry {
+  ValType type = kAny;
+  Loc loc = Loc::kTemp;
+  uint32_t slot = 0;
+};
+
+// A branch immediate to patch once its target is known: the 32-bit half `half` of word `word`,
+// relative to the branch instruction's first word `op_at`.
+struct Fixup {
+  uint32_t op_at, word, half;
+};
+
 struct Ctrl {
   uint8_t opcode = 0;  // 0x02 block, 0x03 loop, 0x04 if, 0x05 else, 0x00 the function
   std::vector<ValType> params;
@@ -56,10 +76,26 @@ struct Ctrl {
   bool unreachable = false;
   bool dead = false;  // entered from unreachable code: nothing inside is emitted
   uint32_t loop_target = 0;
-  std::vector<std::pair<uint32_t, uint32_t>> fixups;  // (op word, immediate word) -> end
-  int64_t else_op = -1;                               // the if's BrUnless op word
+  std::vector<Fixup> fixups;  // branches to the end
+  bool has_else_fixup = false;
+  Fixup else_fixup{};  // the if's branch to its else (or end)
   const std::vector<ValType>& labels() const { return opcode == 0x03 ? params : results; }
 };
+
+// The most recently emitted value-producing instruction, while nothing has been emitted after it
+// and no label separates it from what follows: its destination may still be retargeted (to the
+// local of a following local.set/tee) and a comparison may still be fused into a branch.
+struct LastOp {
+  uint32_t at = UINT32_MAX;  // first word, or UINT32_MAX if none
+  uint32_t end = 0;          // Here() just after it
+  size_t height = 0;         // operand stack position of its result
+  Op op = Op::kCount;
+  Entry a, b;  // operands (comparisons only)
+  bool compare = false;
+};
+
+// At most this many lazy entries: keeps every scan over them constant-time.
+constexpr size_t kMaxLazy = 16;
 
 class FunctionCompiler {
  public:
@@ -78,6 +114,7 @@ class FunctionCompiler {
   }
   Status Malformed(std::string_view reason) const { return Reader::Fail(reason, instr_offset_); }
   Status Locals();
+  Status ScanBody(Reader r);
   Status Instruction(uint8_t opcode);
   Status PrefixFC();
   Status BlockType(std::vector<ValType>* params, std::vector<ValType>* results);
@@ -99,71 +136,169 @@ class FunctionCompiler {
   }
 
   // Operand stack.
+  uint32_t TempSlot(size_t height) const { return temp_base_ + static_cast<uint32_t>(height); }
   void Push(ValType t) {
-    opd_.push_back(t);
+    opd_.push_back({t, Loc::kTemp, TempSlot(opd_.size())});
     if (opd_.size() > max_height_) max_height_ = opd_.size();
   }
   void PushAll(const std::vector<ValType>& ts) {
     for (ValType t : ts) Push(t);
   }
-  Status Pop(ValType* out) {
+  // Pushes a value that stays where it is (a local or a constant) until it must move.
+  void PushLazy(ValType t, Loc loc, uint32_t slot) {
+    if (!Live()) return Push(t);
+    if (lazy_.size() >= kMaxLazy) Materialize(lazy_.front());
+    Push(t);
+    opd_.back().loc = loc;
+    opd_.back().slot = slot;
+    lazy_.push_back(static_cast<uint32_t>(opd_.size() - 1));
+  }
+  void PushEntry(const Entry& e) {
+    if (e.loc == Loc::kTemp) return Push(e.type);
+    PushLazy(e.type, e.loc, e.slot);
+  }
+  Status Pop(Entry* out) {
     const Ctrl& c = ctrl_.back();
     if (opd_.size() == c.height) {
       if (c.unreachable) {
-        *out = kAny;
+        *out = Entry{};
         return Status::Ok();
       }
       return Fail("type mismatch: operand stack underflow");
     }
     *out = opd_.back();
+    if (!lazy_.empty() && lazy_.back() == opd_.size() - 1) lazy_.pop_back();
     opd_.pop_back();
     return Status::Ok();
   }
-  Status PopExpect(ValType want) {
-    ValType got = kAny;
-    RETURN_IF_ERROR(Pop(&got));
-    if (got != want && got != kAny && want != kAny) {
+  Status PopExpect(ValType want, Entry* out = nullptr) {
+    Entry e;
+    RETURN_IF_ERROR(Pop(&e));
+    if (e.type != want && e.type != kAny && want != kAny) {
       return Fail("type mismatch: expected " + std::string(ValTypeName(want)) + ", found " +
-                  std::string(ValTypeName(got)));
+                  std::string(ValTypeName(e.type)));
     }
+    if (out) *out = e;
     return Status::Ok();
   }
+  // Pops `ts` (top last); their entries are left in popped_, bottom first.
   Status PopAll(const std::vector<ValType>& ts) {
-    for (size_t i = ts.size(); i-- > 0;) RETURN_IF_ERROR(PopExpect(ts[i]));
+    popped_.assign(ts.size(), Entry{});
+    for (size_t i = ts.size(); i-- > 0;) RETURN_IF_ERROR(PopExpect(ts[i], &popped_[i]));
     return Status::Ok();
+  }
+  Status PopI32s(int n) { return PopAll(std::vector<ValType>(n, ValType::kI32)); }
+  void Truncate(size_t height) {
+    opd_.resize(height);
+    while (!lazy_.empty() && lazy_.back() >= height) lazy_.pop_back();
   }
   void SetUnreachable() {
-    opd_.resize(ctrl_.back().height);
+    Truncate(ctrl_.back().height);
     ctrl_.back().unreachable = true;
     block_open_ = false;
   }
 
+  // Lazy values.
+  void Materialize(uint32_t index) {
+    Entry& e = opd_[index];
+    EmitCopy(TempSlot(index), e.slot);
+    e.loc = Loc::kTemp;
+    e.slot = TempSlot(index);
+    lazy_.erase(std::find(lazy_.begin(), lazy_.end(), index));
+  }
+  void MaterializeAll() {
+    if (!Live()) return;
+    while (!lazy_.empty()) Materialize(lazy_.back());
+  }
+  // Moves the popped values to the stack slots from `height` up (before they are pushed back as
+  // temporaries, or passed to an instruction that takes consecutive slots).
+  void PlacePopped(size_t height) {
+    for (size_t i = 0; i < popped_.size(); ++i) {
+      if (popped_[i].slot != TempSlot(height + i)) EmitCopy(TempSlot(height + i), popped_[i].slot);
+    }
+  }
+  bool LazyRefsTo(uint32_t local) const {
+    for (uint32_t i : lazy_) {
+      if (opd_[i].loc == Loc::kLocal && opd_[i].slot == local) return true;
+    }
+    return false;
+  }
+  void MaterializeRefsTo(uint32_t local) {
+    for (size_t k = lazy_.size(); k-- > 0;) {
+      const uint32_t i = lazy_[k];
+      if (opd_[i].loc == Loc::kLocal && opd_[i].slot == local) Materialize(i);
+    }
+  }
+  uint32_t ConstSlot(uint64_t bits) const { return out_->num_locals + const_index_.at(bits); }
+  uint64_t ConstValue(uint32_t slot) const { return out_->consts[slot - out_->num_locals]; }
+
   // Emission.
   bool Live() const { return !ctrl_.back().unreachable && !ctrl_.back().dead; }
   uint32_t Here() const { return static_cast<uint32_t>(out_->code.size()); }
-  uint32_t Emit(Op op, std::initializer_list<uint64_t> imms = {}) {
-    if (!Live()) return UINT32_MAX;
+  // Charges one instruction to the current basic block, opening it (a Fuel instruction whose
+  // count is patched as instructions are added) if needed.
+  void Charge() {
+    if (!metering_ || !Live()) return;
     auto& code = out_->code;
-    if (metering_ && !block_open_) {
+    if (!block_open_) {
       code.push_back(CodeWord{.op = handlers_[static_cast<int>(Op::kFuel)]});
       fuel_word_ = code.size();
       code.push_back(CodeWord{.u64 = 0});
       block_open_ = true;
     }
-    if (metering_) ++code[fuel_word_].u64;
-    uint32_t at = Here();
+    ++code[fuel_word_].u64;
+  }
+  uint32_t EmitOp(Op op) {
+    last_.at = UINT32_MAX;
+    const uint32_t at = Here();
     out_->offsets.emplace_back(at, static_cast<uint32_t>(instr_offset_));
-    code.push_back(CodeWord{.op = handlers_[static_cast<int>(op)]});
-    for (uint64_t imm : imms) code.push_back(CodeWord{.u64 = imm});
+    out_->code.push_back(CodeWord{.op = handlers_[static_cast<int>(op)]});
     return at;
   }
-  void EndBasicBlock() { block_open_ = false; }
-  void Patch(uint32_t op_at, uint32_t imm_at, uint32_t target) {
-    out_->code[imm_at].u64 = static_cast<uint32_t>(static_cast<int32_t>(target - op_at));
+  void Word(uint32_t lo, uint32_t hi) {
+    CodeWord w;
+    w.u32[0] = lo;
+    w.u32[1] = hi;
+    out_->code.push_back(w);
   }
-  Status Branch(uint32_t depth, Op plain, Op with_drop);
+  void Word64(uint64_t v) { out_->code.push_back(CodeWord{.u64 = v}); }
+  void EmitCopy(uint32_t dst, uint32_t src) {
+    EmitOp(Op::kCopy);
+    Word(dst, src);
+  }
+  // Records the instruction just emitted at `at` as producing the value on top of the stack.
+  void SetLast(uint32_t at, Op op, const Entry& a = {}, const Entry& b = {}, bool compare = false) {
+    last_ = {at, Here(), opd_.size() - 1, op, a, b, compare};
+  }
+  // Whether `e` (just popped) is the result of the last instruction, still retargetable.
+  bool IsLastResult(const Entry& e) const {
+    return last_.at != UINT32_MAX && last_.end == Here() && e.loc == Loc::kTemp &&
+           last_.height == opd_.size() && e.slot == TempSlot(last_.height);
+  }
+  void EndBasicBlock() { block_open_ = false; }
+  // A branch target is here: whatever was emitted before is no longer the only way in.
+  void Label() {
+    EndBasicBlock();
+    last_.at = UINT32_MAX;
+  }
+  void Patch(const Fixup& f, uint32_t target) {
+    out_->code[f.word].u32[f.half] = static_cast<uint32_t>(static_cast<int32_t>(target - f.op_at));
+  }
+  void BranchTo(Ctrl& target, const Fixup& f) {
+    if (target.opcode == 0x03) {
+      Patch(f, target.loop_target);
+    } else {
+      target.fixups.push_back(f);
+    }
+  }
+  // A conditional branch on `cond`: either a fused comparison (cmp != kCount: branch if
+  // `a cmp b`, or its negation) or a test of cond's slot. Returns the fixup of its target.
+  Fixup EmitCondBranch(bool when_true, Op cmp, const Entry& a, const Entry& b, const Entry& cond);
+  Status Branch(uint32_t depth, bool conditional);
   Status BranchTable();
   Status End();
+  Status Return();
+  void EmitReturnOf(const std::vector<Entry>& vals, size_t height);
 
   const ModuleContext& ctx_;
   const Module& m_;
@@ -174,9 +309,14 @@ class FunctionCompiler {
   bool block_open_ = false;
   size_t fuel_word_ = 0;
   size_t instr_offset_ = 0;
+  uint32_t temp_base_ = 0;
   std::vector<ValType> locals_;
-  std::vector<ValType> opd_;
+  std::vector<Entry> opd_;
+  std::vector<uint32_t> lazy_;  // indices of the lazy entries of opd_, ascending
+  std::vector<Entry> popped_;
   std::vector<Ctrl> ctrl_;
+  std::unordered_map<uint64_t, uint32_t> const_index_;
+  LastOp last_;
   size_t max_height_ = 0;
   bool done_ = false;
 };
@@ -215,8 +355,14 @@ Status FunctionCompiler::Locals() {
 }
 
 // Decodes the instruction sequence without validating it, so that a malformed body is reported
-// as malformed even where a validation error would come first in the single main pass.
-Status CheckSyntax(Reader r) {
+// as malformed even where a validation error would come first in the single main pass; collects
+// the distinct constants (each gets a frame slot, filled at every call).
+Status FunctionCompiler::ScanBody(Reader r) {
+  auto add_const = [this](uint64_t bits) {
+    if (const_index_.emplace(bits, static_cast<uint32_t>(out_->consts.size())).second) {
+      out_->consts.push_back(bits);
+    }
+  };
   uint32_t depth = 1, u;
   uint8_t b;
   int32_t s32;
@@ -274,20 +420,27 @@ Status CheckSyntax(Reader r) {
       }
       case 0x3F:
       case 0x40:
+        RETURN_IF_ERROR(r.U8(&b));
+        break;
       case 0xD0:
         RETURN_IF_ERROR(r.U8(&b));
+        add_const(0);
         break;
       case 0x41:
         RETURN_IF_ERROR(r.S32(&s32));
+        add_const(static_cast<uint32_t>(s32));
         break;
       case 0x42:
         RETURN_IF_ERROR(r.S64(&s64));
+        add_const(static_cast<uint64_t>(s64));
         break;
       case 0x43:
         RETURN_IF_ERROR(r.Fixed32(&u));
+        add_const(u);
         break;
       case 0x44:
         RETURN_IF_ERROR(r.Fixed64(&u64));
+        add_const(u64);
         break;
       case 0xFC: {
         uint32_t sub;
@@ -345,24 +498,111 @@ Status FunctionCompiler::MemArg(uint32_t natural_align_log2, uint32_t* offset) {
   return Status::Ok();
 }
 
-// br / br_if: `plain` when no values need dropping, else `with_drop` with (drop | keep << 32).
-Status FunctionCompiler::Branch(uint32_t depth, Op plain, Op with_drop) {
+Fixup FunctionCompiler::EmitCondBranch(bool when_true, Op cmp, const Entry& a, const Entry& b,
+                                       const Entry& cond) {
+  if (cmp == Op::kI32Eqz || cmp == Op::kI64Eqz) {  // branch if zero = branch unless nonzero
+    const bool wide = cmp == Op::kI64Eqz;
+    const Op op =
+        when_true ? (wide ? Op::kBrUnless64 : Op::kBrUnless) : (wide ? Op::kBrIf64 : Op::kBrIf);
+    const uint32_t at = EmitOp(op);
+    Word(0, a.slot);
+    return {at, at + 1, 0};
+  }
+  if (cmp != Op::kCount) {
+    struct Pair {
+      Op yes, no;
+    };
+    static const auto* kBranches = [] {
+      static Pair table[static_cast<int>(Op::kCount)] = {};
+#define PHX_VM_BR_ROW(name, get, op, negation) \
+  table[static_cast<int>(Op::k##name)] = {Op::kBr##name, Op::kBr##negation};
+      PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_ROW)
+#undef PHX_VM_BR_ROW
+      return table;
+    }();
+    const Pair& p = kBranches[static_cast<int>(cmp)];
+    const uint32_t at = EmitOp(when_true ? p.yes : p.no);
+    Word(a.slot, b.slot);
+    Word(0, 0);
+    return {at, at + 2, 0};
+  }
+  const uint32_t at = EmitOp(when_true ? Op::kBrIf : Op::kBrUnless);
+  Word(0, cond.slot);
+  return {at, at + 1, 0};
+}
+
+// br and br_if. The label's values move to the target's stack slots (no code when they are
+// there already); a branch to the function's own label is a return.
+Status FunctionCompiler::Branch(uint32_t depth, bool conditional) {
+  Entry cond, a, b;
+  Op cmp = Op::kCount;
+  if (conditional) {
+    RETURN_IF_ERROR(PopExpect(ValType::kI32, &cond));
+    if (Live() && IsLastResult(cond) && last_.compare) {
+      // Fuse: drop the comparison's code, branch on its operands instead.
+      cmp = last_.op;
+      a = last_.a;
+      b = last_.b;
+      out_->code.resize(last_.at);
+      out_->offsets.pop_back();
+      last_.at = UINT32_MAX;
+    }
+  }
   if (depth >= ctrl_.size()) return Fail("unknown label");
   Ctrl& target = ctrl_[ctrl_.size() - 1 - depth];
   const auto& labels = target.labels();
   RETURN_IF_ERROR(PopAll(labels));
-  if (plain == Op::kBrIf) PushAll(labels);  // br_if falls through with the values
+  const size_t height = opd_.size();
+  if (conditional) {
+    for (size_t i = 0; i < popped_.size(); ++i) {  // br_if falls through with the values
+      Entry e = popped_[i];
+      e.type = labels[i];  // (the label's type, where unreachable code left it unknown)
+      PushEntry(e);
+    }
+  }
   if (!Live()) return Status::Ok();
   const size_t keep = labels.size();
-  const size_t height = opd_.size() + (plain == Op::kBrIf ? 0 : keep);
-  const uint64_t drop = height - keep - target.height;
-  uint32_t at = drop == 0 ? Emit(plain, {0}) : Emit(with_drop, {0, drop | (keep << 32)});
-  if (target.opcode == 0x03) {
-    Patch(at, at + 1, target.loop_target);
-  } else {
-    target.fixups.emplace_back(at, at + 1);
+  const bool to_function = depth == ctrl_.size() - 1;
+  bool moves = to_function;
+  for (size_t i = 0; i < keep && !moves; ++i) {
+    moves = popped_[i].slot != TempSlot(target.height + i);
   }
+  if (conditional && !moves) {
+    BranchTo(target, EmitCondBranch(true, cmp, a, b, cond));
+    return Status::Ok();
+  }
+  // Conditional with moves: skip the moves and the jump unless the condition holds.
+  Fixup skip{};
+  if (conditional) skip = EmitCondBranch(false, cmp, a, b, cond);
+  if (to_function) {
+    EmitReturnOf(popped_, height);
+  } else {
+    for (size_t i = 0; i < keep; ++i) {
+      if (popped_[i].slot != TempSlot(target.height + i)) {
+        EmitCopy(TempSlot(target.height + i), popped_[i].slot);
+      }
+    }
+    const uint32_t at = EmitOp(Op::kJump);
+    Word(0, 0);
+    BranchTo(target, {at, at + 1, 0});
+  }
+  if (conditional) Patch(skip, Here());
   return Status::Ok();
+}
+
+// Returns the values `vals` (the top of the stack, whose bottom is at `height`).
+void FunctionCompiler::EmitReturnOf(const std::vector<Entry>& vals, size_t height) {
+  if (vals.size() == 1) {
+    const uint32_t at = EmitOp(Op::kReturn1);
+    Word(vals[0].slot, 0);
+    (void)at;
+    return;
+  }
+  for (size_t i = 0; i < vals.size(); ++i) {
+    if (vals[i].slot != TempSlot(height + i)) EmitCopy(TempSlot(height + i), vals[i].slot);
+  }
+  EmitOp(Op::kReturn);
+  Word(static_cast<uint32_t>(vals.size()), TempSlot(height));
 }
 
 Status FunctionCompiler::BranchTable() {
@@ -375,7 +615,8 @@ Status FunctionCompiler::BranchTable() {
   }
   std::vector<uint32_t> depths(n + 1);
   for (auto& d : depths) RETURN_IF_ERROR(r_.U32(&d));
-  RETURN_IF_ERROR(PopExpect(ValType::kI32));
+  Entry index;
+  RETURN_IF_ERROR(PopExpect(ValType::kI32, &index));
   for (uint32_t d : depths) {
     if (d >= ctrl_.size()) return Fail("unknown label");
   }
@@ -384,29 +625,24 @@ Status FunctionCompiler::BranchTable() {
     const auto& labels = ctrl_[ctrl_.size() - 1 - d].labels();
     if (labels.size() != arity) return Fail("type mismatch: br_table targets differ in arity");
     // Check each target against the stack without consuming it (values may be polymorphic).
-    std::vector<ValType> saved = opd_;
+    std::vector<Entry> saved = opd_;
+    std::vector<uint32_t> saved_lazy = lazy_;
     RETURN_IF_ERROR(PopAll(labels));
     opd_ = std::move(saved);
+    lazy_ = std::move(saved_lazy);
   }
   if (Live()) {
-    std::vector<uint64_t> imms;
-    imms.push_back(n);
-    for (uint32_t d : depths) {
-      const Ctrl& t = ctrl_[ctrl_.size() - 1 - d];
-      imms.push_back(0);
-      imms.push_back((opd_.size() - arity - t.height) | (uint64_t{arity} << 32));
-    }
-    uint32_t at = Emit(Op::kBrTable, {});
-    out_->code.insert(out_->code.end(), imms.size(), CodeWord{.u64 = 0});
-    for (size_t i = 0; i < imms.size(); ++i) out_->code[at + 1 + i].u64 = imms[i];
+    // The handler copies `arity` consecutive slots: the values must be in their stack slots.
+    while (!lazy_.empty() && lazy_.back() + arity >= opd_.size()) Materialize(lazy_.back());
+    const size_t src = opd_.size() - arity;
+    const uint32_t at = EmitOp(Op::kBrTable);
+    Word(n, index.slot);
     for (size_t i = 0; i < depths.size(); ++i) {
       Ctrl& t = ctrl_[ctrl_.size() - 1 - depths[i]];
-      uint32_t imm_at = at + 2 + 2 * i;
-      if (t.opcode == 0x03) {
-        Patch(at, imm_at, t.loop_target);
-      } else {
-        t.fixups.emplace_back(at, imm_at);
-      }
+      const bool moves = arity > 0 && t.height != src;
+      Word(0, moves ? static_cast<uint32_t>(arity) : 0);
+      Word(TempSlot(src), TempSlot(t.height));
+      BranchTo(t, {at, static_cast<uint32_t>(at + 1 + 2 * i + 1), 0});
     }
   }
   RETURN_IF_ERROR(PopAll(ctrl_[ctrl_.size() - 1 - depths.back()].labels()));
@@ -414,28 +650,44 @@ Status FunctionCompiler::BranchTable() {
   return Status::Ok();
 }
 
+Status FunctionCompiler::Return() {
+  RETURN_IF_ERROR(PopAll(ctrl_.front().results));
+  if (Live()) EmitReturnOf(popped_, opd_.size());
+  SetUnreachable();
+  return Status::Ok();
+}
+
 Status FunctionCompiler::End() {
   Ctrl& c = ctrl_.back();
+  if (c.opcode == 0x00) {
+    // The function's end: branches to the function's label land on its return.
+    const bool branched_to = !c.fixups.empty();
+    if (branched_to) MaterializeAll();
+    RETURN_IF_ERROR(PopAll(c.results));
+    if (opd_.size() != c.height) return Fail("type mismatch: values remain at the end of a block");
+    if (branched_to) {
+      for (const Fixup& f : c.fixups) Patch(f, Here());
+      c.unreachable = false;  // the return is reached by those branches
+      Label();
+      for (size_t i = 0; i < popped_.size(); ++i)
+        popped_[i] = {c.results[i], Loc::kTemp, TempSlot(i)};
+    }
+    Charge();
+    if (Live()) EmitReturnOf(popped_, 0);
+    ctrl_.pop_back();
+    done_ = true;
+    return Status::Ok();
+  }
+  MaterializeAll();  // the results in their stack slots, as branches to here leave them
   RETURN_IF_ERROR(PopAll(c.results));
   if (opd_.size() != c.height) return Fail("type mismatch: values remain at the end of a block");
   if (c.opcode == 0x04 && c.params != c.results) {
     return Fail("type mismatch: if without else must leave its parameters as its results");
   }
-  if (c.opcode == 0x00) {
-    // The function's end: branches to the function's label land on its return.
-    for (auto [op_at, imm_at] : c.fixups) Patch(op_at, imm_at, Here());
-    if (!c.fixups.empty()) c.unreachable = false;  // the return is reached by those branches
-    EndBasicBlock();
-    opd_.insert(opd_.end(), c.results.begin(), c.results.end());
-    Emit(Op::kReturn, {c.results.size()});
-    ctrl_.pop_back();
-    done_ = true;
-    return Status::Ok();
-  }
   const uint32_t here = Here();
-  if (c.else_op >= 0) Patch(c.else_op, c.else_op + 1, here);
-  for (auto [op_at, imm_at] : c.fixups) Patch(op_at, imm_at, here);
-  EndBasicBlock();
+  if (c.has_else_fixup) Patch(c.else_fixup, here);
+  for (const Fixup& f : c.fixups) Patch(f, here);
+  Label();
   std::vector<ValType> results = std::move(c.results);
   ctrl_.pop_back();
   PushAll(results);
@@ -444,11 +696,12 @@ Status FunctionCompiler::End() {
 
 Status FunctionCompiler::Run() {
   RETURN_IF_ERROR(Locals());
-  RETURN_IF_ERROR(CheckSyntax(r_));
   const FuncType& type = m_.types[out_->type_index];
   out_->num_params = type.params.size();
   out_->num_results = type.results.size();
   out_->num_locals = locals_.size();
+  RETURN_IF_ERROR(ScanBody(r_));
+  temp_base_ = out_->num_locals + static_cast<uint32_t>(out_->consts.size());
   out_->body_offset = r_.offset();
   Ctrl fn;
   fn.results = type.results;
@@ -462,7 +715,9 @@ Status FunctionCompiler::Run() {
   }
   if (!r_.eof())
     return Reader::Fail("section size mismatch: bytes after the function's end", r_.offset());
-  out_->max_frame_slots = out_->num_locals + max_height_;
+  const uint64_t slots = uint64_t{temp_base_} + max_height_;
+  if (slots > std::numeric_limits<uint32_t>::max() / 2) return Fail("function frame too large");
+  out_->max_frame_slots = static_cast<uint32_t>(slots);
   out_->code.shrink_to_fit();
   return Status::Ok();
 }

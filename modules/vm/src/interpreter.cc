@@ -1,7 +1,9 @@
 // The threaded interpreter: one function whose instructions are labels, dispatched with
 // computed goto from the handler address stored in each code word (direct threading). Values
-// live in one preallocated slot array (locals, then operands, per frame); calls between wasm
-// functions push a Frame and never recurse in C++ or allocate. Traps are returned as values.
+// live in one preallocated slot array; each frame is [locals | constants | operand stack] and
+// every instruction names its operand and result slots (see compiler.cc), so there is no stack
+// pointer to maintain. Calls between wasm functions push a Frame and never recurse in C++ or
+// allocate: the callee's frame starts at the caller's argument slots. Traps are values.
 #include <bit>
 #include <cstring>
 
@@ -32,6 +34,14 @@ bool SameType(const FuncType& a, const FuncType& b) {
   return a.params == b.params && a.results == b.results;
 }
 
+// Zeroes the declared locals and copies the constants in (the parameters are in place).
+inline void EnterFrame(uint64_t* fp, const FunctionCode& code) {
+  std::memset(fp + code.num_params, 0, (code.num_locals - code.num_params) * 8);
+  if (!code.consts.empty()) {
+    std::memcpy(fp + code.num_locals, code.consts.data(), code.consts.size() * 8);
+  }
+}
+
 }  // namespace
 
 struct Interpreter {
@@ -50,10 +60,12 @@ std::optional<Trap> Interpreter::Run(Machine* m, const FunctionInstance* entry, 
   static const void* const kHandlers[] = {
 #define PHX_VM_LABEL(name) &&L_##name,
 #define PHX_VM_NUM_LABEL(name, opcode, a, b, r) &&L_##name,
+#define PHX_VM_BR_LABEL(name, get, op, negation) &&L_Br##name,
       PHX_VM_CONTROL_OPS(PHX_VM_LABEL) PHX_VM_NUMERIC_OPS(PHX_VM_NUM_LABEL)
-          PHX_VM_SAT_OPS(PHX_VM_NUM_LABEL)
+          PHX_VM_SAT_OPS(PHX_VM_NUM_LABEL) PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_LABEL)
 #undef PHX_VM_LABEL
 #undef PHX_VM_NUM_LABEL
+#undef PHX_VM_BR_LABEL
   };
   static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == static_cast<size_t>(Op::kCount));
   if (m == nullptr) {
@@ -78,7 +90,7 @@ std::optional<Trap> Interpreter::Run(Machine* m, const FunctionInstance* entry, 
   const CodeWord* pc = cur->code->code.data();
   const CodeWord* ret_pc = nullptr;
   const FunctionInstance* callee = nullptr;
-  uint64_t* sp;
+  uint64_t* args = nullptr;
 
 #define REFRESH_MEMORY()                                              \
   do {                                                                \
@@ -108,8 +120,7 @@ std::optional<Trap> Interpreter::Run(Machine* m, const FunctionInstance* entry, 
       pc = nullptr;
       TRAP(CallStackExhausted);
     }
-    std::memset(fp + code->num_params, 0, (code->num_locals - code->num_params) * 8);
-    sp = fp + code->num_locals;
+    EnterFrame(fp, *code);
   }
   goto * pc->op;
 

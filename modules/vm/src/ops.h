@@ -9,24 +9,23 @@
 namespace phalanx::vm::internal {
 
 // clang-format off
-// Immediate layout is documented in compiler.cc next to each Emit call.
+// Operands are frame slots (fp-relative indices: locals, then constants, then the operand stack's
+// temporaries); immediate layouts are documented in interpreter_ops.inc next to each handler.
 #define PHX_VM_CONTROL_OPS(X) \
   X(Unreachable)              \
   X(Fuel)                     \
   X(Jump)                     \
-  X(BrDrop)                   \
   X(BrIf)                     \
-  X(BrIfDrop)                 \
   X(BrUnless)                 \
+  X(BrIf64)                   \
+  X(BrUnless64)               \
   X(BrTable)                  \
   X(Return)                   \
+  X(Return1)                  \
   X(Call)                     \
   X(CallIndirect)             \
-  X(Drop)                     \
+  X(Copy)                     \
   X(Select)                   \
-  X(LocalGet)                 \
-  X(LocalSet)                 \
-  X(LocalTee)                 \
   X(GlobalGet)                \
   X(GlobalSet)                \
   X(TableGet)                 \
@@ -38,7 +37,6 @@ namespace phalanx::vm::internal {
   X(TableInit)                \
   X(ElemDrop)                 \
   X(RefFunc)                  \
-  X(Const)                    \
   X(MemorySize)               \
   X(MemoryGrow)               \
   X(MemoryInit)               \
@@ -61,7 +59,33 @@ namespace phalanx::vm::internal {
   X(I64Store)                 \
   X(I32Store8)                \
   X(I32Store16)               \
-  X(I32WrapI64)
+  X(I32WrapI64)               \
+  X(I32AddImm)                \
+  X(I64AddImm)
+
+// A comparison fused with the conditional branch that consumes it: (compare op, how its
+// operands are read, C++ operator, the comparison that is its negation).
+#define PHX_VM_BRANCH_CMP_OPS(X)   \
+  X(I32Eq, U32, ==, I32Ne)         \
+  X(I32Ne, U32, !=, I32Eq)         \
+  X(I32LtS, S32, <, I32GeS)        \
+  X(I32LtU, U32, <, I32GeU)        \
+  X(I32GtS, S32, >, I32LeS)        \
+  X(I32GtU, U32, >, I32LeU)        \
+  X(I32LeS, S32, <=, I32GtS)       \
+  X(I32LeU, U32, <=, I32GtU)       \
+  X(I32GeS, S32, >=, I32LtS)       \
+  X(I32GeU, U32, >=, I32LtU)       \
+  X(I64Eq, RAW, ==, I64Ne)         \
+  X(I64Ne, RAW, !=, I64Eq)         \
+  X(I64LtS, S64, <, I64GeS)        \
+  X(I64LtU, RAW, <, I64GeU)        \
+  X(I64GtS, S64, >, I64LeS)        \
+  X(I64GtU, RAW, >, I64LeU)        \
+  X(I64LeS, S64, <=, I64GtS)       \
+  X(I64LeU, RAW, <=, I64GtU)       \
+  X(I64GeS, S64, >=, I64LtS)       \
+  X(I64GeU, RAW, >=, I64LtU)
 
 #define PHX_VM_NUMERIC_OPS(X)      \
   X(I32Eqz, 0x45, I, _, I)         \
@@ -188,20 +212,28 @@ namespace phalanx::vm::internal {
   X(I64Extend32S, 0xc4, L, _, L)
 
 // Saturating float-to-int (prefix 0xFC, sub-opcodes 0-7).
-#define PHX_VM_SAT_OPS(X)                                                                          \
-  X(I32TruncSatF32S, 0, F, _, I)                                                                   \
-  X(I32TruncSatF32U, 1, F, _, I) X(I32TruncSatF64S, 2, D, _, I) X(I32TruncSatF64U, 3, D, _, I)     \
-      X(I64TruncSatF32S, 4, F, _, L) X(I64TruncSatF32U, 5, F, _, L) X(I64TruncSatF64S, 6, D, _, L) \
-          X(I64TruncSatF64U, 7, D, _, L)
+#define PHX_VM_SAT_OPS(X)          \
+  X(I32TruncSatF32S, 0, F, _, I)   \
+  X(I32TruncSatF32U, 1, F, _, I)   \
+  X(I32TruncSatF64S, 2, D, _, I)   \
+  X(I32TruncSatF64U, 3, D, _, I)   \
+  X(I64TruncSatF32S, 4, F, _, L)   \
+  X(I64TruncSatF32U, 5, F, _, L)   \
+  X(I64TruncSatF64S, 6, D, _, L)   \
+  X(I64TruncSatF64U, 7, D, _, L)
 
 enum class Op : uint16_t {
 #define PHX_VM_OP_ENUM(name) k##name,
 #define PHX_VM_NUM_ENUM(name, opcode, a, b, r) k##name,
-  PHX_VM_CONTROL_OPS(PHX_VM_OP_ENUM) PHX_VM_NUMERIC_OPS(PHX_VM_NUM_ENUM)
-      PHX_VM_SAT_OPS(PHX_VM_NUM_ENUM)
+#define PHX_VM_BR_ENUM(name, get, op, negation) kBr##name,
+  PHX_VM_CONTROL_OPS(PHX_VM_OP_ENUM)
+  PHX_VM_NUMERIC_OPS(PHX_VM_NUM_ENUM)
+  PHX_VM_SAT_OPS(PHX_VM_NUM_ENUM)
+  PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_ENUM)
 #undef PHX_VM_OP_ENUM
 #undef PHX_VM_NUM_ENUM
-          kCount
+#undef PHX_VM_BR_ENUM
+  kCount
 };
 
 // Handler addresses of the threaded interpreter, indexed by Op (see interpreter.cc).
