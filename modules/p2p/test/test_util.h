@@ -86,6 +86,7 @@ struct TestNode {
   Network net;
   RecordingHandler handler;
 
+  ~TestNode() { net.Stop(); }  // the handler must outlive the network thread
   Status Start(uint8_t key, std::vector<std::string> bootnodes = {},
                const std::function<void(NetworkOptions&)>& tweak = {}) {
     NetworkOptions o;
