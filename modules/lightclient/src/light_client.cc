@@ -58,6 +58,37 @@ Status Verdict::ToStatus() const {
   }
 }
 
+void Checkpoint::Encode(codec::Encoder& e) const {
+  header.Encode(e);
+  certificate.Encode(e);
+  e.WriteOptional(next_validators);
+}
+
+Result<Checkpoint> Checkpoint::Decode(codec::Decoder& d) {
+  Checkpoint c;
+  ASSIGN_OR_RETURN(c.header, d.Read<types::Header>());
+  ASSIGN_OR_RETURN(c.certificate, d.Read<types::CommitCertificate>());
+  ASSIGN_OR_RETURN(c.next_validators, d.ReadOptional<types::ValidatorSet>());
+  return c;
+}
+
+Bytes EncodeCheckpoints(std::span<const Checkpoint> checkpoints) {
+  codec::Encoder e(checkpoints.size() * 512);
+  e.WriteCompact(checkpoints.size());
+  for (const Checkpoint& c : checkpoints) c.Encode(e);
+  return e.Take();
+}
+
+Result<std::vector<Checkpoint>> DecodeCheckpoints(ByteView bytes) {
+  if (bytes.size() > kMaxCheckpointsBytes)
+    return LimitExceeded("checkpoint list of " + Num(bytes.size()) +
+                         " bytes exceeds kMaxCheckpointsBytes (" + Num(kMaxCheckpointsBytes) + ")");
+  codec::Decoder d(bytes);
+  ASSIGN_OR_RETURN(std::vector<Checkpoint> list, d.ReadVector<Checkpoint>(kMaxCheckpointsPerSync));
+  RETURN_IF_ERROR(d.ExpectEnd());
+  return list;
+}
+
 LightClient::LightClient(types::Header header, types::ValidatorSet next, const Hash32& genesis_hash)
     : header_(std::move(header)),
       header_hash_(header_.Hash()),

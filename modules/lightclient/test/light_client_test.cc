@@ -249,3 +249,40 @@ TEST(LightClient, VerdictsConvertToStatusCodes) {
 
 }  // namespace
 }  // namespace phalanx::lightclient
+
+namespace phalanx::lightclient {
+namespace {
+
+TEST(Checkpoints, RoundTripThroughTheirEncoding) {
+  const std::vector<Checkpoint> list = Chain().Skipping(0, 60);
+  const Bytes bytes = EncodeCheckpoints(list);
+  auto back = DecodeCheckpoints(bytes);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, list);
+  LightClient lc = Genesis();
+  EXPECT_TRUE(lc.Sync(*back).ok());
+  Bytes trailing = bytes;
+  trailing.push_back(0);
+  EXPECT_FALSE(DecodeCheckpoints(trailing).ok());
+  for (size_t cut : {size_t{1}, bytes.size() / 2, bytes.size() - 1})
+    EXPECT_FALSE(DecodeCheckpoints(ByteView(bytes.data(), cut)).ok()) << cut;
+}
+
+TEST(Checkpoints, ListLongerThanMaxCheckpointsPerSyncIsRejectedWhenDecoding) {
+  codec::Encoder e;
+  e.WriteCompact(kMaxCheckpointsPerSync + 1);
+  auto r = DecodeCheckpoints(e.view());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kLimitExceeded);
+}
+
+TEST(Checkpoints, InputLargerThanMaxCheckpointsBytesIsRejectedBeforeDecoding) {
+  const Bytes huge(kMaxCheckpointsBytes + 1, 0);
+  auto r = DecodeCheckpoints(huge);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kLimitExceeded);
+  EXPECT_NE(r.status().message().find("kMaxCheckpointsBytes"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace phalanx::lightclient

@@ -16,10 +16,12 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "phalanx/base/bytes.h"
 #include "phalanx/base/result.h"
 #include "phalanx/base/status.h"
+#include "phalanx/codec/codec.h"
 #include "phalanx/state/proof.h"
 #include "phalanx/types/consensus_types.h"
 #include "phalanx/types/header.h"
@@ -65,11 +67,22 @@ class [[nodiscard]] Verdict {
 
 // One step of a sync: a header, its commit certificate, and the set for the next height when
 // this header changes it (next_validators_hash != validators_hash).
+// Encoding (as the host hands it to the enclave): header, certificate, option(validator set).
 struct Checkpoint {
   types::Header header;
   types::CommitCertificate certificate;
   std::optional<types::ValidatorSet> next_validators;
+
+  void Encode(codec::Encoder& e) const;
+  static Result<Checkpoint> Decode(codec::Decoder& d);
+  bool operator==(const Checkpoint&) const = default;
+  static constexpr size_t kMinEncodedBytes = types::Header::kEncodedBytes + 8 + 4 + 32 + 1 + 1;
 };
+
+// A list of checkpoints: compact count (at most kMaxCheckpointsPerSync), then each. Input over
+// kMaxCheckpointsBytes is rejected before decoding; trailing bytes are an error.
+Bytes EncodeCheckpoints(std::span<const Checkpoint> checkpoints);
+Result<std::vector<Checkpoint>> DecodeCheckpoints(ByteView bytes);
 
 class LightClient {
  public:
