@@ -9,6 +9,7 @@
 #include "phalanx/codec/encoder.h"
 #include "phalanx/crypto/hash.h"
 #include "phalanx/runtime/storage.h"
+#include "phalanx/runtime/validators.h"
 #include "phalanx/types/address.h"
 #include "phalanx/types/merkle.h"
 
@@ -16,6 +17,9 @@ namespace phalanx::node {
 namespace {
 
 constexpr std::string_view kSpecHashKey = "spec_hash";
+// The validator set that committed the head block, written in the head's batch (a restarted
+// node needs it to check the next block's last commit, and the state no longer has it).
+constexpr std::string_view kHeadValidatorsKey = "head_validators";
 
 class FlatStateReader final : public runtime::StateReader {
  public:
@@ -78,6 +82,9 @@ Status Chain::InitGenesisOrResume() {
     if (!genesis || !block) return Corruption("database has a head but no genesis or head block");
     genesis_hash_ = *genesis;
     head_ = Head{stored_head->height, stored_head->hash, block->header};
+    ASSIGN_OR_RETURN(auto set_bytes, kv_->Get(store::Column::kMeta, AsBytes(kHeadValidatorsKey)));
+    if (!set_bytes) return Corruption("database has a head but not the set that committed it");
+    ASSIGN_OR_RETURN(head_validators_, codec::DecodeAll<types::ValidatorSet>(*set_bytes));
     return Status::Ok();
   }
   ASSIGN_OR_RETURN(auto changes, runtime::BuildGenesisState(spec_));
@@ -94,13 +101,30 @@ Status Chain::InitGenesisOrResume() {
   ChainStore::AppendBlock(batch, genesis, hash, {}, nullptr);
   ChainStore::AppendGenesisHash(batch, hash);
   batch.Put(store::Column::kMeta, AsBytes(kSpecHashKey), spec_hash.view());
+  batch.Put(store::Column::kMeta, AsBytes(kHeadValidatorsKey),
+            codec::EncodeToBytes(spec_.validators));
   RETURN_IF_ERROR(kv_->Write(std::move(batch), /*sync=*/true));
   // A large genesis sits in the write-ahead log until the memtable is flushed; flush now so that
   // a restart does not replay (and hold in memory) the whole genesis again.
   RETURN_IF_ERROR(kv_->Flush());
   genesis_hash_ = hash;
   head_ = Head{0, hash, h};
+  head_validators_ = spec_.validators;
   return Status::Ok();
+}
+
+Result<types::ValidatorSet> Chain::ValidatorsFor(uint64_t height) const {
+  uint64_t head_height;
+  {
+    std::shared_lock lock(head_mu_);
+    head_height = head_.height;
+    if (height == head_height) return head_validators_;
+  }
+  if (height == head_height + 1) return runtime::LoadCurrentValidators(*latest_state_);
+  if (height == head_height + 2) return runtime::LoadNextValidators(*latest_state_);
+  return FailedPrecondition("the validator set of block #" + std::to_string(height) +
+                            " is not known at head #" + std::to_string(head_height) +
+                            " (only the head's and the next two blocks' sets are)");
 }
 
 Head Chain::head() const {
@@ -110,7 +134,8 @@ Head Chain::head() const {
 
 Result<types::CommitCertificate> Chain::Certify(const Hash32& block_hash, uint64_t height,
                                                 const crypto::SigningKey& validator) const {
-  const int64_t index = ValidatorsFor(height).IndexOf(validator.public_key());
+  ASSIGN_OR_RETURN(types::ValidatorSet set, ValidatorsFor(height));
+  const int64_t index = set.IndexOf(validator.public_key());
   if (index < 0)
     return FailedPrecondition("this node's key " + types::ToSs58(validator.public_key()) +
                               " is not in the validator set");
@@ -141,7 +166,7 @@ Result<PreparedBlock> Chain::BuildBlock(std::span<const Candidate> candidates, u
       return Corruption("missing commit certificate for block " + std::to_string(parent.height));
     block.last_commit = std::move(*last);
   }
-  runtime::BlockContext ctx{h.height, h.time_ms, proposer};
+  runtime::BlockContext ctx{h.height, h.time_ms, proposer, genesis_hash_};
   ASSIGN_OR_RETURN(auto exec, runtime::BlockExecutor::Begin(*latest_state_, ctx));
   std::vector<Hash32> tx_hashes;
   std::vector<std::pair<Hash32, std::string>> rejected;
@@ -173,8 +198,9 @@ Result<PreparedBlock> Chain::Prepare(types::Block block, runtime::BlockOutput re
   h.state_root = commit.root;
   h.tx_root = types::MerkleRoot(tx_hashes);
   h.events_root = EventsRoot(result.events);
-  h.validators_hash = ValidatorsFor(h.height).Hash();
-  h.next_validators_hash = ValidatorsFor(h.height + 1).Hash();
+  h.validators_hash = result.validators_hash;
+  h.next_validators_hash = result.next_validators_hash;
+  out.validators = std::move(result.validators);
   h.last_commit_hash = block.last_commit ? block.last_commit->Hash() : Hash32{};
   out.hash = h.Hash();
   out.block = std::move(block);
@@ -203,7 +229,8 @@ Result<PreparedBlock> Chain::CheckBlock(const types::Block& block) {
         h, "parent hash " + ToHex0x(h.parent_hash) + " is not the head " + ToHex0x(parent.hash));
   if (h.time_ms <= parent.header.time_ms)
     return BadBlock(h, "time " + std::to_string(h.time_ms) + " ms is not after its parent's");
-  if (ValidatorsFor(h.height).IndexOf(h.proposer) < 0)
+  ASSIGN_OR_RETURN(types::ValidatorSet validators, ValidatorsFor(h.height));
+  if (validators.IndexOf(h.proposer) < 0)
     return BadBlock(h, "proposer " + types::ToSs58(h.proposer) + " is not a validator");
   if (parent.height == 0) {
     if (block.last_commit) return BadBlock(h, "block 1 must not carry a last commit");
@@ -213,7 +240,8 @@ Result<PreparedBlock> Chain::CheckBlock(const types::Block& block) {
     const types::CommitCertificate& lc = *block.last_commit;
     if (lc.height != parent.height || lc.block_hash != parent.hash)
       return BadBlock(h, "last commit certifies another block");
-    if (Status st = types::VerifyCommit(lc, ValidatorsFor(parent.height), genesis_hash_); !st.ok())
+    ASSIGN_OR_RETURN(types::ValidatorSet parent_set, ValidatorsFor(parent.height));
+    if (Status st = types::VerifyCommit(lc, parent_set, genesis_hash_); !st.ok())
       return BadBlock(h, "last commit: " + std::string(st.message()));
   }
 
@@ -224,7 +252,7 @@ Result<PreparedBlock> Chain::CheckBlock(const types::Block& block) {
                            std::to_string(params.max_block_transactions));
   types::TransactionVerifyBatch sigs(block.transactions, genesis_hash_);
   std::vector<uint8_t> valid = sigs.Verify();
-  runtime::BlockContext ctx{h.height, h.time_ms, h.proposer};
+  runtime::BlockContext ctx{h.height, h.time_ms, h.proposer, genesis_hash_};
   ASSIGN_OR_RETURN(auto exec, runtime::BlockExecutor::Begin(*latest_state_, ctx));
   std::vector<Hash32> tx_hashes;
   tx_hashes.reserve(block.transactions.size());
@@ -270,8 +298,10 @@ Result<ProducedBlock> Chain::CommitBlock(PreparedBlock prepared,
                               std::to_string(parent.height) + ")");
   if (certificate.height != h.height || certificate.block_hash != prepared.hash)
     return InvalidArgument("the commit certificate is for another block");
-  RETURN_IF_ERROR(types::VerifyCommit(certificate, ValidatorsFor(h.height), genesis_hash_));
+  RETURN_IF_ERROR(types::VerifyCommit(certificate, prepared.validators, genesis_hash_));
   store::WriteBatch& batch = prepared.batch;
+  batch.Put(store::Column::kMeta, AsBytes(kHeadValidatorsKey),
+            codec::EncodeToBytes(prepared.validators));
   ChainStore::AppendBlock(batch, prepared.block, prepared.hash, prepared.events, &certificate,
                           prepared.tx_hashes);
   // A window of N keeps the state of the last N blocks: versions height-N+1 .. height.
@@ -281,6 +311,7 @@ Result<ProducedBlock> Chain::CommitBlock(PreparedBlock prepared,
   {
     std::unique_lock head_lock(head_mu_);
     head_ = Head{h.height, prepared.hash, h};
+    head_validators_ = std::move(prepared.validators);
   }
   ProducedBlock out;
   out.block = std::move(prepared.block);

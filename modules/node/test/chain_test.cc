@@ -84,7 +84,7 @@ TEST(Chain, GenesisThenBlocksCarryCertificatesAndRoots) {
   ASSERT_TRUE(b1.ok()) << b1.status().ToString();
   EXPECT_EQ(b1->included.size(), 2u);
   EXPECT_FALSE(b1->block.last_commit.has_value());  // nothing to certify before height 1
-  EXPECT_TRUE(types::VerifyCommit(b1->certificate, c.validators(), c.genesis_hash()).ok());
+  EXPECT_TRUE(types::VerifyCommit(b1->certificate, *c.ValidatorsFor(1), c.genesis_hash()).ok());
   EXPECT_EQ(b1->block.header.tx_root, types::MerkleRoot(b1->included));
   EXPECT_EQ(b1->block.header.state_root, *c.tree().RootAt(1));
 

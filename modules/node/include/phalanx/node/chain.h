@@ -51,6 +51,7 @@ struct PreparedBlock {
   // Candidates that can never enter a block as they are (stale, expired, cannot pay fees).
   std::vector<std::pair<Hash32, std::string>> rejected;
   store::WriteBatch batch;
+  types::ValidatorSet validators;  // the set that commits this block
   double execute_ms = 0;
 };
 
@@ -78,10 +79,10 @@ class Chain {
   const runtime::StateReader& latest_state() const { return *latest_state_; }
   const ChainStore& blocks() const { return blocks_; }
   const state::StateTree& tree() const { return *tree_; }
-  const types::ValidatorSet& validators() const { return spec_.validators; }
 
-  // The validator set that commits block `height` (today: the genesis set for every height).
-  const types::ValidatorSet& ValidatorsFor(uint64_t height) const { return spec_.validators; }
+  // The validator set that commits block `height`, for head <= height <= head + 2 (the set of
+  // the head block, the next block's, and the one after: changes take effect at H + 2).
+  Result<types::ValidatorSet> ValidatorsFor(uint64_t height) const;
 
   // Builds block head+1 from `candidates` (in order, skipping those that cannot be included)
   // with `proposer` in its header and the head's stored commit certificate as its last_commit.
@@ -124,6 +125,7 @@ class Chain {
   std::mutex tree_mu_;
   mutable std::shared_mutex head_mu_;  // guards head_
   Head head_;
+  types::ValidatorSet head_validators_;  // the set that committed head_; guarded by head_mu_
 };
 
 }  // namespace phalanx::node
