@@ -94,6 +94,71 @@ struct LastOp {
   bool compare = false;
 };
 
+// The immediate form of a binary numeric op (see ops.h), and whether an op is one.
+constexpr int kImmDelta = static_cast<int>(Op::kI32EqzImm) - static_cast<int>(Op::kI32Eqz);
+constexpr Op ImmOf(Op op) { return static_cast<Op>(static_cast<int>(op) + kImmDelta); }
+constexpr bool IsImmOp(Op op) { return op >= Op::kI32EqzImm && op <= Op::kF64CopysignImm; }
+// A comparison that a conditional branch can absorb (i32/i64, register or immediate form).
+constexpr bool IsFusableCompare(Op op) {
+  const auto in = [op](Op lo, Op hi) { return op >= lo && op <= hi; };
+  return in(Op::kI32Eq, Op::kI32GeU) || in(Op::kI64Eq, Op::kI64GeU) ||
+         in(ImmOf(Op::kI32Eq), ImmOf(Op::kI32GeU)) || in(ImmOf(Op::kI64Eq), ImmOf(Op::kI64GeU));
+}
+// Operand order: ops where a op b == b op a, and comparisons with their mirror (a < b == b > a).
+Op Mirrored(Op op) {
+  switch (op) {
+    case Op::kI32Add:
+    case Op::kI32Mul:
+    case Op::kI32And:
+    case Op::kI32Or:
+    case Op::kI32Xor:
+    case Op::kI32Eq:
+    case Op::kI32Ne:
+    case Op::kI64Add:
+    case Op::kI64Mul:
+    case Op::kI64And:
+    case Op::kI64Or:
+    case Op::kI64Xor:
+    case Op::kI64Eq:
+    case Op::kI64Ne:
+      return op;
+    case Op::kI32LtS:
+      return Op::kI32GtS;
+    case Op::kI32LtU:
+      return Op::kI32GtU;
+    case Op::kI32GtS:
+      return Op::kI32LtS;
+    case Op::kI32GtU:
+      return Op::kI32LtU;
+    case Op::kI32LeS:
+      return Op::kI32GeS;
+    case Op::kI32LeU:
+      return Op::kI32GeU;
+    case Op::kI32GeS:
+      return Op::kI32LeS;
+    case Op::kI32GeU:
+      return Op::kI32LeU;
+    case Op::kI64LtS:
+      return Op::kI64GtS;
+    case Op::kI64LtU:
+      return Op::kI64GtU;
+    case Op::kI64GtS:
+      return Op::kI64LtS;
+    case Op::kI64GtU:
+      return Op::kI64LtU;
+    case Op::kI64LeS:
+      return Op::kI64GeS;
+    case Op::kI64LeU:
+      return Op::kI64GeU;
+    case Op::kI64GeS:
+      return Op::kI64LeS;
+    case Op::kI64GeU:
+      return Op::kI64LeU;
+    default:
+      return Op::kCount;
+  }
+}
+
 // At most this many lazy entries: keeps every scan over them constant-time.
 constexpr size_t kMaxLazy = 16;
 
@@ -229,6 +294,15 @@ class FunctionCompiler {
       if (opd_[i].loc == Loc::kLocal && opd_[i].slot == local) Materialize(i);
     }
   }
+  // The slot of an operand, noting the constants that code reads from their slots (only those
+  // are copied into the frame at each call).
+  uint32_t Use(const Entry& e) {
+    if (e.loc == Loc::kConst) {
+      consts_used_ = std::max<size_t>(consts_used_, e.slot - out_->num_locals + 1);
+    }
+    return e.slot;
+  }
+  bool IsConstSlot(uint32_t slot) const { return slot >= out_->num_locals && slot < temp_base_; }
   uint32_t ConstSlot(uint64_t bits) const { return out_->num_locals + const_index_.at(bits); }
   uint64_t ConstValue(uint32_t slot) const { return out_->consts[slot - out_->num_locals]; }
 
@@ -250,6 +324,7 @@ class FunctionCompiler {
   }
   uint32_t EmitOp(Op op) {
     last_.at = UINT32_MAX;
+    copy_at_ = UINT32_MAX;
     const uint32_t at = Here();
     out_->offsets.emplace_back(at, static_cast<uint32_t>(instr_offset_));
     out_->code.push_back(CodeWord{.op = handlers_[static_cast<int>(op)]});
@@ -262,9 +337,30 @@ class FunctionCompiler {
     out_->code.push_back(w);
   }
   void Word64(uint64_t v) { out_->code.push_back(CodeWord{.u64 = v}); }
+  // A copy right after another becomes one two-copy instruction (a dispatch saved).
   void EmitCopy(uint32_t dst, uint32_t src) {
-    EmitOp(Op::kCopy);
+    if (IsConstSlot(src)) {  // a constant is an immediate
+      const uint64_t v = ConstValue(src);
+      if (v <= UINT32_MAX) {
+        EmitOp(Op::kConst);
+        Word(dst, static_cast<uint32_t>(v));
+      } else {
+        EmitOp(Op::kConst64);
+        Word(dst, 0);
+        Word64(v);
+      }
+      return;
+    }
+    if (copy_at_ != UINT32_MAX && copy_end_ == Here()) {
+      out_->code[copy_at_].op = handlers_[static_cast<int>(Op::kCopy2)];
+      Word(dst, src);
+      copy_at_ = UINT32_MAX;
+      return;
+    }
+    const uint32_t at = EmitOp(Op::kCopy);
     Word(dst, src);
+    copy_at_ = at;
+    copy_end_ = Here();
   }
   // Records the instruction just emitted at `at` as producing the value on top of the stack.
   void SetLast(uint32_t at, Op op, const Entry& a = {}, const Entry& b = {}, bool compare = false) {
@@ -280,6 +376,7 @@ class FunctionCompiler {
   void Label() {
     EndBasicBlock();
     last_.at = UINT32_MAX;
+    copy_at_ = UINT32_MAX;
   }
   void Patch(const Fixup& f, uint32_t target) {
     out_->code[f.word].u32[f.half] = static_cast<uint32_t>(static_cast<int32_t>(target - f.op_at));
@@ -317,6 +414,9 @@ class FunctionCompiler {
   std::vector<Ctrl> ctrl_;
   std::unordered_map<uint64_t, uint32_t> const_index_;
   LastOp last_;
+  size_t consts_used_ = 0;         // a prefix of out_->consts: the ones read from their slots
+  uint32_t copy_at_ = UINT32_MAX;  // the last instruction, if it is a Copy (see EmitCopy)
+  uint32_t copy_end_ = 0;
   size_t max_height_ = 0;
   bool done_ = false;
 };
@@ -505,7 +605,7 @@ Fixup FunctionCompiler::EmitCondBranch(bool when_true, Op cmp, const Entry& a, c
     const Op op =
         when_true ? (wide ? Op::kBrUnless64 : Op::kBrUnless) : (wide ? Op::kBrIf64 : Op::kBrIf);
     const uint32_t at = EmitOp(op);
-    Word(0, a.slot);
+    Word(0, Use(a));
     return {at, at + 1, 0};
   }
   if (cmp != Op::kCount) {
@@ -514,20 +614,25 @@ Fixup FunctionCompiler::EmitCondBranch(bool when_true, Op cmp, const Entry& a, c
     };
     static const auto* kBranches = [] {
       static Pair table[static_cast<int>(Op::kCount)] = {};
-#define PHX_VM_BR_ROW(name, get, op, negation) \
-  table[static_cast<int>(Op::k##name)] = {Op::kBr##name, Op::kBr##negation};
+#define PHX_VM_BR_ROW(name, get, op, negation)                               \
+  table[static_cast<int>(Op::k##name)] = {Op::kBr##name, Op::kBr##negation}; \
+  table[static_cast<int>(Op::k##name##Imm)] = {Op::kBr##name##Imm, Op::kBr##negation##Imm};
       PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_ROW)
 #undef PHX_VM_BR_ROW
       return table;
     }();
     const Pair& p = kBranches[static_cast<int>(cmp)];
     const uint32_t at = EmitOp(when_true ? p.yes : p.no);
-    Word(a.slot, b.slot);
+    if (IsImmOp(cmp)) {
+      Word(Use(a), static_cast<uint32_t>(ConstValue(b.slot)));
+    } else {
+      Word(Use(a), Use(b));
+    }
     Word(0, 0);
     return {at, at + 2, 0};
   }
   const uint32_t at = EmitOp(when_true ? Op::kBrIf : Op::kBrUnless);
-  Word(0, cond.slot);
+  Word(0, Use(cond));
   return {at, at + 1, 0};
 }
 
@@ -594,7 +699,7 @@ Status FunctionCompiler::Branch(uint32_t depth, bool conditional) {
 void FunctionCompiler::EmitReturnOf(const std::vector<Entry>& vals, size_t height) {
   if (vals.size() == 1) {
     const uint32_t at = EmitOp(Op::kReturn1);
-    Word(vals[0].slot, 0);
+    Word(Use(vals[0]), 0);
     (void)at;
     return;
   }
@@ -636,7 +741,7 @@ Status FunctionCompiler::BranchTable() {
     while (!lazy_.empty() && lazy_.back() + arity >= opd_.size()) Materialize(lazy_.back());
     const size_t src = opd_.size() - arity;
     const uint32_t at = EmitOp(Op::kBrTable);
-    Word(n, index.slot);
+    Word(n, Use(index));
     for (size_t i = 0; i < depths.size(); ++i) {
       Ctrl& t = ctrl_[ctrl_.size() - 1 - depths[i]];
       const bool moves = arity > 0 && t.height != src;
@@ -718,6 +823,7 @@ Status FunctionCompiler::Run() {
   const uint64_t slots = uint64_t{temp_base_} + max_height_;
   if (slots > std::numeric_limits<uint32_t>::max() / 2) return Fail("function frame too large");
   out_->max_frame_slots = static_cast<uint32_t>(slots);
+  out_->consts.resize(consts_used_);
   out_->code.shrink_to_fit();
   return Status::Ok();
 }

@@ -35,10 +35,17 @@ bool SameType(const FuncType& a, const FuncType& b) {
 }
 
 // Zeroes the declared locals and copies the constants in (the parameters are in place).
+// (Loops, not memset/memcpy: frames are small and a library call costs more than the copy.)
 inline void EnterFrame(uint64_t* fp, const FunctionCode& code) {
-  std::memset(fp + code.num_params, 0, (code.num_locals - code.num_params) * 8);
-  if (!code.consts.empty()) {
-    std::memcpy(fp + code.num_locals, code.consts.data(), code.consts.size() * 8);
+  uint64_t* p = fp + code.num_params;
+  uint64_t* const locals_end = fp + code.num_locals;
+  while (p < locals_end) {
+    *p++ = 0;
+    asm("" : "+r"(p));  // keeps GCC from turning the loop back into a memset call
+  }
+  for (const uint64_t *c = code.consts.data(), *end = c + code.consts.size(); c < end;) {
+    *p++ = *c++;
+    asm("" : "+r"(p));
   }
 }
 
@@ -61,11 +68,26 @@ std::optional<Trap> Interpreter::Run(Machine* m, const FunctionInstance* entry, 
 #define PHX_VM_LABEL(name) &&L_##name,
 #define PHX_VM_NUM_LABEL(name, opcode, a, b, r) &&L_##name,
 #define PHX_VM_BR_LABEL(name, get, op, negation) &&L_Br##name,
+#define PHX_VM_NUM_IMM_LABEL(name, opcode, a, b, r) PHX_VM_IMM_LABEL_##b(name)
+#define PHX_VM_IMM_LABEL__(name) &&L_Unreachable,  // unary: no immediate form (never emitted)
+#define PHX_VM_IMM_LABEL_I(name) &&L_##name##Imm,
+#define PHX_VM_IMM_LABEL_L(name) &&L_##name##Imm,
+#define PHX_VM_IMM_LABEL_F(name) &&L_##name##Imm,
+#define PHX_VM_IMM_LABEL_D(name) &&L_##name##Imm,
+#define PHX_VM_BR_IMM_LABEL(name, get, op, negation) &&L_Br##name##Imm,
       PHX_VM_CONTROL_OPS(PHX_VM_LABEL) PHX_VM_NUMERIC_OPS(PHX_VM_NUM_LABEL)
           PHX_VM_SAT_OPS(PHX_VM_NUM_LABEL) PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_LABEL)
+              PHX_VM_NUMERIC_OPS(PHX_VM_NUM_IMM_LABEL) PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_IMM_LABEL)
 #undef PHX_VM_LABEL
 #undef PHX_VM_NUM_LABEL
 #undef PHX_VM_BR_LABEL
+#undef PHX_VM_NUM_IMM_LABEL
+#undef PHX_VM_IMM_LABEL__
+#undef PHX_VM_IMM_LABEL_I
+#undef PHX_VM_IMM_LABEL_L
+#undef PHX_VM_IMM_LABEL_F
+#undef PHX_VM_IMM_LABEL_D
+#undef PHX_VM_BR_IMM_LABEL
   };
   static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == static_cast<size_t>(Op::kCount));
   if (m == nullptr) {

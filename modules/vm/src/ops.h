@@ -25,6 +25,7 @@ namespace phalanx::vm::internal {
   X(Call)                     \
   X(CallIndirect)             \
   X(Copy)                     \
+  X(Copy2)                    \
   X(Select)                   \
   X(GlobalGet)                \
   X(GlobalSet)                \
@@ -60,8 +61,8 @@ namespace phalanx::vm::internal {
   X(I32Store8)                \
   X(I32Store16)               \
   X(I32WrapI64)               \
-  X(I32AddImm)                \
-  X(I64AddImm)
+  X(Const)                    \
+  X(Const64)
 
 // A comparison fused with the conditional branch that consumes it: (compare op, how its
 // operands are read, C++ operator, the comparison that is its negation).
@@ -226,13 +227,21 @@ enum class Op : uint16_t {
 #define PHX_VM_OP_ENUM(name) k##name,
 #define PHX_VM_NUM_ENUM(name, opcode, a, b, r) k##name,
 #define PHX_VM_BR_ENUM(name, get, op, negation) kBr##name,
+#define PHX_VM_NUM_IMM_ENUM(name, opcode, a, b, r) k##name##Imm,
+#define PHX_VM_BR_IMM_ENUM(name, get, op, negation) kBr##name##Imm,
   PHX_VM_CONTROL_OPS(PHX_VM_OP_ENUM)
   PHX_VM_NUMERIC_OPS(PHX_VM_NUM_ENUM)
   PHX_VM_SAT_OPS(PHX_VM_NUM_ENUM)
   PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_ENUM)
+  // Binary numeric ops and fused branches whose second operand is an immediate (a constant
+  // that fits in 32 bits, sign-extended for 64-bit types); unary ops have no such form.
+  PHX_VM_NUMERIC_OPS(PHX_VM_NUM_IMM_ENUM)
+  PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_IMM_ENUM)
 #undef PHX_VM_OP_ENUM
 #undef PHX_VM_NUM_ENUM
 #undef PHX_VM_BR_ENUM
+#undef PHX_VM_NUM_IMM_ENUM
+#undef PHX_VM_BR_IMM_ENUM
   kCount
 };
 
