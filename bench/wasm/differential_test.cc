@@ -67,6 +67,27 @@ std::string Normalize(const std::string& s) { return s.rfind("trap", 0) == 0 ? "
 
 bool HaveNode() { return HaveProgram("node"); }
 
+TEST(WasmBenchHarness, ParseTimingReadsTheLastJsonLine) {
+  auto t =
+      ParseTiming("progress\n{\"checksum\":1,\"seconds\":2}\n{\"checksum\":7,\"seconds\":0.5}\n");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->checksum, 7u);
+  EXPECT_EQ(t->seconds, 0.5);
+  EXPECT_FALSE(ParseTiming("no json here\n").ok());
+  EXPECT_FALSE(ParseTiming("{\"checksum\":-1,\"seconds\":1}").ok());
+}
+
+TEST(WasmBenchHarness, PatchBenchIterationsWritesLittleEndianAfterTheOnlyMagic) {
+  Bytes wasm = {0x00, 'P', 'H', 'X', 'I', 'T', 'E', 'R', 'S', 0, 0, 0, 0, 0xAA};
+  auto patched = PatchBenchIterations(wasm, 0x01020304);
+  ASSERT_TRUE(patched.ok()) << patched.status().ToString();
+  EXPECT_EQ(*patched, (Bytes{0x00, 'P', 'H', 'X', 'I', 'T', 'E', 'R', 'S', 4, 3, 2, 1, 0xAA}));
+  EXPECT_FALSE(PatchBenchIterations(Bytes{1, 2, 3}, 5).ok());
+  Bytes twice = wasm;
+  twice.insert(twice.end(), wasm.begin(), wasm.end());
+  EXPECT_FALSE(PatchBenchIterations(twice, 5).ok());
+}
+
 TEST(VmDifferential, SameResultComparesNanNessOnlyForFloatResults) {
   // Two different NaNs from a float-valued export agree; from an integer export they do not.
   EXPECT_TRUE(SameResult(ResultKind::kF32Bits, "i32:2143289344", "i32:4290772992"));
