@@ -439,12 +439,12 @@ class FuncGen {
         return;
       }
     }
-    if (depth <= 0) r = 35 + r % 30;  // no nesting left: a global set or a store
+    if (depth <= 0) r = 35 + r % 30;  // no nesting left: a global set or a memory operation
     if (r < 45) {
       bool wide = rng_.Chance(50);
       Expr(wide ? kI64 : kI32, kExprDepth - 1);
       OpU(0x24, wide ? 1 : 0);
-    } else if (r < 65) {
+    } else if (r < 58) {
       bool wide = rng_.Chance(50);
       Address(kExprDepth - 2);
       Expr(wide ? kI64 : kI32, kExprDepth - 1);
@@ -454,6 +454,32 @@ class FuncGen {
       auto [op, align] = wide ? rng_.Pick(k64) : rng_.Pick(k32);
       Op(op);
       MemArg(align);
+    } else if (r < 63) {
+      // memory.fill (dest, byte, length) or memory.copy (dest, source, length); lengths are
+      // usually small, and an out-of-bounds range traps without writing anything.
+      bool fill = rng_.Chance(50);
+      Address(kExprDepth - 2);
+      if (fill) {
+        Expr(kI32, kExprDepth - 2);
+      } else {
+        Address(kExprDepth - 2);
+      }
+      Expr(kI32, kExprDepth - 2);
+      if (rng_.Chance(95)) {
+        Op(0x41);
+        Sleb(code_, 0x1FF);
+        Op(0x71);  // i32.and
+      }
+      OpU(0xFC, fill ? 11 : 10);
+      Op(0x00);
+      if (!fill) Op(0x00);
+    } else if (r < 65) {
+      // memory.grow by 0..2 pages (far below any engine's limit), its result into a global.
+      Op(0x41);
+      Sleb(code_, rng_.Below(3));
+      Op(0x40);
+      Op(0x00);
+      OpU(0x24, 0);
     } else if (r < 75) {
       Expr(kI32, kExprDepth - 2);
       Op(0x04);

@@ -1,8 +1,8 @@
 // A seeded generator of valid WebAssembly modules for differential testing against another
 // engine: integer and float arithmetic on i32/i64/f32/f64 (division, conversions, NaN-producing
 // operations, sign extension, saturating truncation), locals, globals, blocks, loops, br_if,
-// if/else, select, memory loads and stores, and calls between functions. Emits the binary
-// format directly. The same seed always gives the same bytes.
+// if/else, select, memory loads, stores, fill, copy and grow, and calls between functions. Emits
+// the binary format directly. The same seed always gives the same bytes.
 //
 // Every exported function ("f0", "f1", ...) takes no parameters and returns one i32 or i64.
 // A function whose value was a float returns its bits (i32/i64.reinterpret as the very last
