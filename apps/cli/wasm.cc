@@ -6,8 +6,8 @@
 #include <iterator>
 
 #include "cli.h"
-#include "phalanx/vm/instance.h"
 #include "phalanx/vm/module.h"
+#include "phalanx/vm/store.h"
 
 namespace phalanx::cli {
 namespace {
@@ -94,8 +94,9 @@ void AddWasmCommands(CLI::App& app, GlobalOptions& g, std::function<CommandResul
     run = [&]() -> CommandResult {
       ASSIGN_OR_RETURN(Bytes bytes, ReadFile(run_file));
       ASSIGN_OR_RETURN(auto module, vm::CompileModule(bytes));
+      vm::Store store;
       vm::Machine machine;
-      ASSIGN_OR_RETURN(auto instance, vm::Instance::Create(module, {}, machine));
+      ASSIGN_OR_RETURN(vm::Instance * instance, store.Instantiate(module, {}, machine));
       const vm::Export* e = module->FindExport(invoke);
       if (e == nullptr || e->kind != vm::ExternKind::kFunc) {
         return NotFound("the module exports no function named '" + invoke + "'");

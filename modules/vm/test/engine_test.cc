@@ -3,8 +3,8 @@
 // that charge fuel, trap and re-enter the machine, and bounds-checked memory helpers.
 #include <gtest/gtest.h>
 
-#include "phalanx/vm/instance.h"
 #include "phalanx/vm/module.h"
+#include "phalanx/vm/store.h"
 #include "wasm_builder.h"
 
 namespace phalanx::vm {
@@ -12,12 +12,12 @@ namespace {
 
 using namespace wasmtest;
 
-std::shared_ptr<Instance> Instantiate(const Bytes& bytes, Machine& machine,
-                                      const Imports& imports = {}) {
+Instance* Instantiate(Store& store, const Bytes& bytes, Machine& machine,
+                      const Imports& imports = {}) {
   auto m = CompileModule(bytes);
   EXPECT_TRUE(m.ok()) << m.status().ToString();
   if (!m.ok()) return nullptr;
-  auto inst = Instance::Create(*m, imports, machine);
+  auto inst = store.Instantiate(*m, imports, machine);
   EXPECT_TRUE(inst.ok()) << inst.status().ToString();
   return inst.ok() ? *inst : nullptr;
 }
@@ -70,8 +70,9 @@ TEST(VmExec, TrapIsAValueWithFunctionAndByteOffset) {
   // (i32.div_s (local.get 0) (i32.const 0))
   Bytes b = OneFunc({kI32}, {kI32}, {0x20, 0x00, 0x41, 0x00, 0x6d, 0x0b});
   const uint32_t div_at = b.size() - 2;
+  Store store;
   Machine machine;
-  auto inst = Instantiate(b, machine);
+  auto inst = Instantiate(store, b, machine);
   ASSERT_TRUE(inst);
   Value one = Value::I32(1);
   auto out = machine.Invoke(*inst, "f", {&one, 1});
@@ -90,8 +91,9 @@ Bytes CountDown() {
 }
 
 TEST(VmFuel, ChargedPerBlockExactlyAndDeterministically) {
+  Store store;
   Machine machine;
-  auto inst = Instantiate(CountDown(), machine);
+  auto inst = Instantiate(store, CountDown(), machine);
   ASSERT_TRUE(inst);
   Value n = Value::I32(100);
   machine.SetFuel(1'000'000);
@@ -114,15 +116,16 @@ TEST(VmFuel, ChargedPerBlockExactlyAndDeterministically) {
 
 TEST(VmDeterminism, ArithmeticNaNsAreCanonicalBitwiseOpsPreservePayloads) {
   // f32.div (local 0) (local 1)
+  Store store;
   Machine machine;
-  auto div =
-      Instantiate(OneFunc({kF32, kF32}, {kF32}, {0x20, 0x00, 0x20, 0x01, 0x95, 0x0b}), machine);
+  auto div = Instantiate(store, OneFunc({kF32, kF32}, {kF32}, {0x20, 0x00, 0x20, 0x01, 0x95, 0x0b}),
+                         machine);
   ASSERT_TRUE(div);
   Value args[] = {Value::F32Bits(0xFFA00001u), Value::F32(1.0f)};  // negative NaN with payload
   EXPECT_EQ(machine.Invoke(*div, "f", args)->results[0].bits, 0x7FC00000u);
   Value zeros[] = {Value::F32(0.0f), Value::F32(0.0f)};
   EXPECT_EQ(machine.Invoke(*div, "f", zeros)->results[0].bits, 0x7FC00000u);
-  auto neg = Instantiate(OneFunc({kF32}, {kF32}, {0x20, 0x00, 0x8c, 0x0b}), machine);
+  auto neg = Instantiate(store, OneFunc({kF32}, {kF32}, {0x20, 0x00, 0x8c, 0x0b}), machine);
   Value nan = Value::F32Bits(0x7FA00001u);
   EXPECT_EQ(machine.Invoke(*neg, "f", {&nan, 1})->results[0].bits, 0xFFA00001u);
 }
@@ -139,9 +142,10 @@ Bytes HostCaller() {
 }
 
 TEST(VmHost, HostFunctionChargesFuelTrapsAndReenters) {
+  Store store;
   Machine machine;
-  std::shared_ptr<Instance> inst;
-  auto host = MakeHostFunction(
+  Instance* inst = nullptr;
+  auto host = store.HostFunction(
       FuncType{{ValType::kI32}, {ValType::kI32}},
       [&](HostContext& ctx, std::span<const uint64_t> args, std::span<uint64_t> results) -> Status {
         RETURN_IF_ERROR(ctx.ChargeFuel(1000));
@@ -154,8 +158,8 @@ TEST(VmHost, HostFunctionChargesFuelTrapsAndReenters) {
         return Status::Ok();
       });
   Imports imports;
-  imports.Add("env", "host", ExternVal{ExternKind::kFunc, host, nullptr, nullptr, nullptr});
-  inst = Instantiate(HostCaller(), machine, imports);
+  imports.Add("env", "host", host);
+  inst = Instantiate(store, HostCaller(), machine, imports);
   ASSERT_TRUE(inst);
   machine.SetFuel(10'000);
   Value four = Value::I32(4);
@@ -186,8 +190,9 @@ TEST(VmMemory, HelpersAreBoundsChecked) {
 }
 
 TEST(VmApi, InvokeChecksArgumentsAndExportNames) {
+  Store store;
   Machine machine;
-  auto inst = Instantiate(CountDown(), machine);
+  auto inst = Instantiate(store, CountDown(), machine);
   ASSERT_TRUE(inst);
   EXPECT_EQ(machine.Invoke(*inst, "nope", {}).status().code(), StatusCode::kNotFound);
   Value wrong = Value::I64(1);
@@ -195,10 +200,11 @@ TEST(VmApi, InvokeChecksArgumentsAndExportNames) {
 }
 
 TEST(VmLink, MissingImportIsUnlinkable) {
+  Store store;
   Machine machine;
   auto m = CompileModule(HostCaller());
   ASSERT_TRUE(m.ok());
-  auto inst = Instance::Create(*m, {}, machine);
+  auto inst = store.Instantiate(*m, {}, machine);
   ASSERT_FALSE(inst.ok());
   EXPECT_EQ(ErrorOf(inst.status()), Error::kUnlinkable);
 }

@@ -2,8 +2,8 @@
 // rejected with Error::kLimitExceeded (or traps, or fails to grow, for runtime limits).
 #include <gtest/gtest.h>
 
-#include "phalanx/vm/instance.h"
 #include "phalanx/vm/module.h"
+#include "phalanx/vm/store.h"
 #include "wasm_builder.h"
 
 namespace phalanx::vm {
@@ -113,8 +113,9 @@ TEST(VmLimits, TableElementsAtDecodeAndGrow) {
   auto m =
       CompileModule(OneFunc({kI32}, {kI32}, code, {}, Section(4, Vec({Bytes{0x70, 0x00, 10}}))), l);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
+  Store store(l);
   Machine machine(l);
-  auto inst = Instance::Create(*m, {}, machine);
+  auto inst = store.Instantiate(*m, {}, machine);
   ASSERT_TRUE(inst.ok());
   Value zero = Value::I32(0), one = Value::I32(1);
   EXPECT_EQ(machine.Invoke(**inst, "f", {&one, 1})->results[0].i32(), 0xFFFFFFFFu);
@@ -129,8 +130,9 @@ TEST(VmLimits, MemoryPagesAtDecodeAndGrow) {
   Bytes code = {0x20, 0x00, 0x40, 0x00, 0x0b};  // memory.grow
   auto m = CompileModule(OneFunc({kI32}, {kI32}, code, {}, Section(5, Vec({Bytes{0x00, 1}}))), l);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
+  Store store(l);
   Machine machine(l);
-  auto inst = Instance::Create(*m, {}, machine);
+  auto inst = store.Instantiate(*m, {}, machine);
   ASSERT_TRUE(inst.ok());
   Value two = Value::I32(2), one = Value::I32(1);
   EXPECT_EQ(machine.Invoke(**inst, "f", {&two, 1})->results[0].i32(), 0xFFFFFFFFu);
@@ -191,8 +193,9 @@ TEST(VmLimits, CallDepth) {
   l.max_call_depth = 10;
   auto m = CompileModule(Recursive(), l);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
+  Store store(l);
   Machine machine(l);
-  auto inst = Instance::Create(*m, {}, machine);
+  auto inst = store.Instantiate(*m, {}, machine);
   ASSERT_TRUE(inst.ok());
   Value nine = Value::I32(9), ten = Value::I32(10);
   EXPECT_TRUE(machine.Invoke(**inst, "f", {&nine, 1})->ok());
@@ -206,8 +209,9 @@ TEST(VmLimits, ValueStackBytes) {
   l.max_value_stack_bytes = 8 * 40;  // each frame of f needs 1 local + 2 operand slots
   auto m = CompileModule(Recursive(), l);
   ASSERT_TRUE(m.ok());
+  Store store(l);
   Machine machine(l);
-  auto inst = Instance::Create(*m, {}, machine);
+  auto inst = store.Instantiate(*m, {}, machine);
   ASSERT_TRUE(inst.ok());
   Value small = Value::I32(5), big = Value::I32(100);
   EXPECT_TRUE(machine.Invoke(**inst, "f", {&small, 1})->ok());
@@ -221,8 +225,9 @@ TEST(VmLimits, FuelMeteringOffConsumesNoFuel) {
   l.fuel_metering = false;
   auto m = CompileModule(Recursive(), l);
   ASSERT_TRUE(m.ok());
+  Store store(l);
   Machine machine(l);
-  auto inst = Instance::Create(*m, {}, machine);
+  auto inst = store.Instantiate(*m, {}, machine);
   ASSERT_TRUE(inst.ok());
   machine.SetFuel(3);
   Value n = Value::I32(50);

@@ -15,7 +15,7 @@
 #include <sstream>
 #include <string>
 
-#include "phalanx/vm/instance.h"
+#include "phalanx/vm/store.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -38,9 +38,10 @@ struct Options {
   double min_non_simd_percent = 0;
 };
 
+// The `spectest` module of the suite's harness, as objects of the runner's store.
 class SpecHost {
  public:
-  SpecHost() {
+  explicit SpecHost(Store& store) : store_(store) {
     auto noop = [](HostContext&, std::span<const uint64_t>, std::span<uint64_t>) {
       return Status::Ok();
     };
@@ -56,13 +57,8 @@ class SpecHost {
     AddGlobal("global_i64", V::kI64, 666);
     AddGlobal("global_f32", V::kF32, 0x4426a666u);
     AddGlobal("global_f64", V::kF64, 0x4084d4cccccccccdull);
-    ExternVal t{ExternKind::kTable};
-    t.table = std::make_shared<TableInstance>(
-        TableType{ValType::kFuncRef, SizeLimits{10, true, 20}}, 1u << 20);
-    exports_["table"] = t;
-    ExternVal m{ExternKind::kMemory};
-    m.memory = std::make_shared<MemoryInstance>(MemoryType{SizeLimits{1, true, 2}}, 65536);
-    exports_["memory"] = m;
+    exports_["table"] = store_.AddTable(TableType{ValType::kFuncRef, SizeLimits{10, true, 20}});
+    exports_["memory"] = store_.AddMemory(MemoryType{SizeLimits{1, true, 2}});
   }
   const ExternVal* Find(const std::string& name) const {
     auto it = exports_.find(name);
@@ -71,15 +67,12 @@ class SpecHost {
 
  private:
   void AddFunc(const std::string& name, std::vector<ValType> params, HostFn fn) {
-    ExternVal v{ExternKind::kFunc};
-    v.func = MakeHostFunction(FuncType{std::move(params), {}}, std::move(fn));
-    exports_[name] = v;
+    exports_[name] = store_.HostFunction(FuncType{std::move(params), {}}, std::move(fn));
   }
   void AddGlobal(const std::string& name, ValType t, uint64_t bits) {
-    ExternVal v{ExternKind::kGlobal};
-    v.global = std::make_shared<GlobalInstance>(GlobalInstance{{t, false}, bits});
-    exports_[name] = v;
+    exports_[name] = store_.AddGlobal({t, false}, bits);
   }
+  Store& store_;
   std::map<std::string, ExternVal> exports_;
 };
 
@@ -122,7 +115,7 @@ bool Matches(const json& expected, const Value& got) {
 
 class Runner {
  public:
-  Runner(const Options& opts) : opts_(opts) {}
+  explicit Runner(const Options& opts) : opts_(opts), spectest_(store_) {}
   Counts RunFile(const fs::path& json_path);
 
  private:
@@ -132,18 +125,21 @@ class Runner {
     ExecOutcome exec;
   };
   Outcome Act(const json& action);
-  Result<std::shared_ptr<Instance>> Instantiate(const fs::path& wasm, Error* phase);
+  Result<Instance*> Instantiate(const fs::path& wasm, Error* phase);
   bool Command(const json& cmd, const fs::path& dir, std::string* why);
 
   const Options& opts_;
+  // One store per .wast file: every module of the file, and the spectest objects, live in it
+  // (instances link to each other's exports) until the file is done.
+  Store store_;
   Machine machine_;
   SpecHost spectest_;
-  std::map<std::string, std::shared_ptr<Instance>> registered_;
-  std::map<std::string, std::shared_ptr<Instance>> named_;
-  std::shared_ptr<Instance> current_;
+  std::map<std::string, Instance*> registered_;
+  std::map<std::string, Instance*> named_;
+  Instance* current_ = nullptr;
 };
 
-Result<std::shared_ptr<Instance>> Runner::Instantiate(const fs::path& wasm, Error* phase) {
+Result<Instance*> Runner::Instantiate(const fs::path& wasm, Error* phase) {
   std::ifstream in(wasm, std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
                              std::istreambuf_iterator<char>());
@@ -165,14 +161,14 @@ Result<std::shared_ptr<Instance>> Runner::Instantiate(const fs::path& wasm, Erro
     if (v) imports.Add(imp.module, imp.name, *v);
   }
   machine_.SetFuel(UINT64_MAX);
-  auto inst = Instance::Create(*module, imports, machine_);
+  auto inst = store_.Instantiate(*module, imports, machine_);
   if (!inst.ok()) *phase = ErrorOf(inst.status());
   return inst;
 }
 
 Runner::Outcome Runner::Act(const json& action) {
   Outcome out;
-  std::shared_ptr<Instance> inst = current_;
+  Instance* inst = current_;
   if (action.contains("module")) {
     auto it = named_.find(action["module"]);
     inst = it == named_.end() ? nullptr : it->second;
