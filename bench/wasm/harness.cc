@@ -118,7 +118,7 @@ Result<Timing> RunOnPhalanx(ByteView wasm, const Program& program, uint32_t iter
   return best;
 }
 
-Result<Timing> HostRoundTrip(uint32_t calls, int reps, bool fuel_metering) {
+ByteView RoundTripModule() {
   // (import "env" "h" (func (param i32) (result i32)))
   // (func (export "f") (param i32) (result i32) local.get 0 call 0 i32.const 1 i32.add)
   static const uint8_t kModule[] = {
@@ -129,9 +129,13 @@ Result<Timing> HostRoundTrip(uint32_t calls, int reps, bool fuel_metering) {
       0x07, 0x05, 0x01, 0x01, 'f',  0x00, 0x01,                                // export
       0x0A, 0x0B, 0x01, 0x09, 0x00, 0x20, 0x00, 0x10, 0x00, 0x41, 0x01, 0x6A,  // code
       0x0B};
+  return kModule;
+}
+
+Result<Timing> HostRoundTrip(uint32_t calls, int reps, bool fuel_metering) {
   vm::Limits limits;
   limits.fuel_metering = fuel_metering;
-  ASSIGN_OR_RETURN(auto module, vm::CompileModule(kModule, limits));
+  ASSIGN_OR_RETURN(auto module, vm::CompileModule(RoundTripModule(), limits));
   Timing best;
   for (int r = 0; r < reps; ++r) {
     vm::Store store(limits);

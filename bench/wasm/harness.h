@@ -39,6 +39,8 @@ Result<Timing> RunOnPhalanx(ByteView wasm, const Program& program, uint32_t iter
 // import h(x) = 2x, called `calls` times from the host. Returns the fastest of `reps` runs; the
 // checksum is the wrapped sum of the results (checked against the closed form).
 Result<Timing> HostRoundTrip(uint32_t calls, int reps, bool fuel_metering);
+// That module's bytes (for running it on other engines: run.mjs's `roundtrip` kind).
+ByteView RoundTripModule();
 
 // Runs a shell command and returns its standard output; a non-zero exit is an error carrying
 // the command and its status.

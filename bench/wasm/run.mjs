@@ -1,12 +1,13 @@
 // Runs one benchmark program on node's WebAssembly engine (V8), the way wasm_bench runs it on
 // ours: same .wasm, same host imports, same call, fastest of REPS repetitions.
-//   node [--liftoff --no-wasm-tier-up] run.mjs FILE.wasm run|contract ITERATIONS REPS
+//   node [--liftoff --no-wasm-tier-up] run.mjs FILE.wasm run|contract|roundtrip ITERATIONS REPS
+// (roundtrip: the host round-trip module of harness.cc, export f(x) = h(x) + 1, import h(x) = 2x)
 // Prints {"checksum":N,"seconds":S}. Instantiation is not timed; only the call(s) are.
 import { readFileSync } from 'node:fs';
 
 const [file, kind, iterationsArg, repsArg] = process.argv.slice(2);
-if (!file || (kind !== 'run' && kind !== 'contract')) {
-  console.error('usage: node run.mjs FILE.wasm run|contract ITERATIONS REPS');
+if (!file || !['run', 'contract', 'roundtrip'].includes(kind)) {
+  console.error('usage: node run.mjs FILE.wasm run|contract|roundtrip ITERATIONS REPS');
   process.exit(2);
 }
 const iterations = Number(iterationsArg) >>> 0;
@@ -27,15 +28,24 @@ const imports = {
     storage_set(key, ptr) {
       storage.set(key, new Uint8Array(memory.buffer, ptr, kRecordBytes).slice());
     },
+    h(x) {
+      return (2 * x) | 0;
+    },
   },
 };
 
 const module = new WebAssembly.Module(readFileSync(file));
-const instance = new WebAssembly.Instance(module, kind === 'contract' ? imports : {});
+const instance = new WebAssembly.Instance(module, kind === 'run' ? {} : imports);
 memory = instance.exports.memory;
 
 function Work() {
   if (kind === 'run') return instance.exports.run(iterations) >>> 0;
+  if (kind === 'roundtrip') {
+    const f = instance.exports.f;
+    let sum = 0;
+    for (let i = 0; i < iterations; ++i) sum = (sum + f(i)) >>> 0;
+    return sum;
+  }
   storage = new Map();
   const transfer = instance.exports.transfer;
   let sum = 0;

@@ -93,13 +93,19 @@ Result<Row> RunWasmInterp(const Bytes& wasm, uint32_t iterations, int reps) {
   return Row{"wasm_interp", iterations, full, note};
 }
 
-Result<wb::Timing> RunNode(const Options& opt, const std::string& flags, const std::string& wasm,
-                           bool contract, uint32_t iterations) {
+Result<wb::Timing> RunNodeKind(const Options& opt, const std::string& flags,
+                               const std::string& wasm, const std::string& kind,
+                               uint32_t iterations) {
   ASSIGN_OR_RETURN(std::string out,
                    wb::RunCommand("node " + flags + " " + wb::ShellQuote(opt.run_mjs) + " " +
-                                  wb::ShellQuote(wasm) + (contract ? " contract " : " run ") +
+                                  wb::ShellQuote(wasm) + " " + kind + " " +
                                   std::to_string(iterations) + " " + std::to_string(opt.reps)));
   return wb::ParseTiming(out);
+}
+
+Result<wb::Timing> RunNode(const Options& opt, const std::string& flags, const std::string& wasm,
+                           bool contract, uint32_t iterations) {
+  return RunNodeKind(opt, flags, wasm, contract ? "contract" : "run", iterations);
 }
 
 Result<wb::Timing> RunNative(const Options& opt, const std::string& name, uint32_t iterations) {
@@ -253,6 +259,23 @@ int main(int argc, char** argv) {
           "\"calls\":%u}\n",
           fuel ? "phalanx_fuel" : "phalanx_nofuel", t->seconds / calls * 1e9, calls);
     }
+    std::string path = "/tmp/wasm_bench_roundtrip_" + std::to_string(getpid()) + ".wasm";
+    Status written = wb::WriteFile(path, wb::RoundTripModule());
+    for (auto [engine, flags] :
+         {std::pair{"node", ""}, std::pair{"node_liftoff", "--liftoff --no-wasm-tier-up"}}) {
+      if (!have_node || !written.ok()) break;
+      auto t = RunNodeKind(opt, flags, path, "roundtrip", calls);
+      if (!t.ok() || t->checksum != static_cast<uint32_t>(uint64_t{calls} * calls)) {
+        Fail(std::string("host round trip on ") + engine + ": " +
+             (t.ok() ? "wrong checksum" : t.status().ToString()));
+        continue;
+      }
+      std::printf(
+          "{\"bench\":\"wasm.host_roundtrip.%s\",\"value\":%.1f,\"unit\":\"ns/call\","
+          "\"calls\":%u}\n",
+          engine, t->seconds / calls * 1e9, calls);
+    }
+    std::remove(path.c_str());
   }
 
   auto geomean = [](const std::vector<double>& v) {
