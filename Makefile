@@ -4,7 +4,7 @@ PRESET ?= release
 BUILD_DIR := $(if $(filter release,$(PRESET)),build,build-$(PRESET))
 CTEST_ARGS ?=
 
-.PHONY: setup configure build test test-full dev bench asan fuzz format clean
+.PHONY: setup configure build test test-full dev bench bench-wasm asan fuzz format clean
 
 setup:
 	@bash scripts/setup.sh
@@ -27,6 +27,11 @@ dev: build
 
 bench: build
 	@bash scripts/bench.sh $(BUILD_DIR)
+
+# WebAssembly engine vs node, wasm-interp and native, full size (docs/vm-benchmarks.md).
+bench-wasm: configure
+	@cmake --build $(BUILD_DIR) --target wasm_bench
+	@$(BUILD_DIR)/bin/wasm_bench
 
 asan:
 	@$(MAKE) test PRESET=asan CTEST_ARGS="-L unit"

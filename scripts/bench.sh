@@ -25,6 +25,7 @@ args_for() {
     state_bench) echo "--keys 100000 --update-batches 5" ;;
     load_bench) echo "--txs 30000 --accounts 5000 --timeout-s 120" ;;
     rss_bench) echo "--accounts 100000 --no-restart" ;;
+    wasm_bench) echo "--scale 0.25 --reps 2" ;;
     *) echo "" ;;
   esac
 }
