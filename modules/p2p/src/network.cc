@@ -376,8 +376,16 @@ bool Network::OnNetworkThread() const {
 }
 
 void Network::Post(std::function<void()> fn) {
+  if (!impl_->running || OnNetworkThread()) {
+    fn();
+    return;
+  }
+  PostDeferred(std::move(fn));
+}
+
+void Network::PostDeferred(std::function<void()> fn) {
   Impl& m = *impl_;
-  if (!m.running || OnNetworkThread()) {
+  if (!m.running) {
     fn();
     return;
   }
@@ -434,7 +442,9 @@ void Network::Send(const PeerId& peer, Channel channel, ByteView payload) {
 }
 
 void Network::ReportPeer(const PeerId& peer, Verdict verdict, std::string_view reason) {
-  Post([this, peer, verdict, why = std::string(reason)] {
+  // Deferred even on the network thread: the ban it may cause calls OnPeerDisconnected, which
+  // must not run inside the handler call that is reporting.
+  PostDeferred([this, peer, verdict, why = std::string(reason)] {
     auto it = impl_->peers.find(peer);
     if (it != impl_->peers.end()) impl_->Penalize(it->second, verdict, why);
   });
@@ -458,7 +468,7 @@ void Network::AddPeerAddress(std::string address) {
 }
 
 void Network::Disconnect(const PeerId& peer, std::string reason) {
-  Post([this, peer, reason] {
+  PostDeferred([this, peer, reason] {
     auto it = impl_->peers.find(peer);
     if (it != impl_->peers.end()) impl_->Close(it->second, reason);
   });

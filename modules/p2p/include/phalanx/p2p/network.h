@@ -68,6 +68,7 @@ class PeerMessenger {
   virtual ~PeerMessenger() = default;
   virtual void Send(const PeerId& peer, Channel channel, ByteView payload) = 0;
   // Scores a peer for something found after OnMessage returned (a block that failed to apply).
+  // Takes effect after the current handler call returns.
   virtual void ReportPeer(const PeerId& peer, Verdict verdict, std::string_view reason) = 0;
 };
 
@@ -128,6 +129,9 @@ class Network final : public PeerMessenger {
   struct Impl;
 
  private:
+  // Queues `fn` for the network thread's next loop iteration, even when called from it.
+  void PostDeferred(std::function<void()> fn);
+
   std::unique_ptr<Impl> impl_;
 };
 
