@@ -9,6 +9,7 @@
 
 #include "collateral_certs.h"
 #include "phalanx/tee/limits.h"
+#include "phalanx/tee/verify_steps.h"
 #include "tcb.h"
 
 namespace phalanx::tee {
@@ -138,27 +139,8 @@ Outcome<std::vector<X509Ptr>> ParseChain(const Quote& q) {
   return std::move(*chain);
 }
 
-Check VerifyWithChain(const Quote& q, const std::vector<X509Ptr>& chain,
-                      const VerifiedCollateral& c, int64_t t, QuoteVerdict& v) {
-  const internal::CollateralCerts& certs = c.certs();
-  TEE_TRY(CheckPckChain(chain, certs));
-  v.pck_issuer_ca = internal::CommonName(chain[1].get());
-  TEE_TRY(CheckTimes(c, chain, t));
-  TEE_TRY(CheckRevocation(chain, certs));
-  TEE_ASSIGN_OR_FAIL(PckExtensions pck, ReadPckExtensions(chain[0].get()));
-  v.pck = pck;
-  TEE_TRY(CheckFmspc(q, pck, c.tcb_info()));
-  TEE_TRY(CheckSignatures(q, chain[0].get()));
-  return internal::EvaluateTcb(q, pck, c, v);
-}
-
-Check VerifyParsed(const Quote& q, const VerifiedCollateral& c, int64_t t, QuoteVerdict& v) {
-  TEE_ASSIGN_OR_FAIL(auto chain, ParseChain(q));
-  return VerifyWithChain(q, chain, c, t, v);
-}
-
 // The collateral for a quote from the cache: by TEE type and the FMSPC of the PCK leaf (read
-// before the chain is verified, only to choose the collateral; VerifyWithChain checks it all).
+// before the chain is verified, only to choose the collateral; the steps then check it all).
 Check VerifyFromCache(const Quote& q, const CollateralCache& cache, int64_t t, QuoteVerdict& v) {
   TEE_ASSIGN_OR_FAIL(auto chain, ParseChain(q));
   if (chain.empty()) return ChainFail("no certificate");
@@ -168,7 +150,7 @@ Check VerifyFromCache(const Quote& q, const CollateralCache& cache, int64_t t, Q
     return Fail(ErrorCode::kFmspcMismatch,
                 "no collateral is held for " + std::string(TeeTypeName(q.tee)) + " FMSPC " +
                     ToHex(pck.fmspc) + "; submit this platform's collateral from Intel PCS first");
-  return VerifyWithChain(q, chain, *c, t, v);
+  return QuoteVerification(*c, t, v).All();
 }
 
 QuoteVerdict Finish(QuoteVerdict v, Check failed) {
@@ -181,6 +163,55 @@ QuoteVerdict Finish(QuoteVerdict v, Check failed) {
 }
 
 }  // namespace
+
+struct QuoteVerification::State {
+  std::vector<X509Ptr> chain;
+  std::optional<PckExtensions> pck;
+};
+
+QuoteVerification::QuoteVerification(const VerifiedCollateral& collateral, int64_t at_unix,
+                                     QuoteVerdict& verdict)
+    : collateral_(collateral), at_unix_(at_unix), v_(verdict), state_(std::make_unique<State>()) {
+  PHX_CHECK(v_.quote.has_value(), "QuoteVerification needs a parsed quote");
+}
+
+QuoteVerification::~QuoteVerification() = default;
+
+Check QuoteVerification::Chain() {
+  state_->chain.clear();
+  TEE_ASSIGN_OR_FAIL(state_->chain, ParseChain(*v_.quote));
+  TEE_TRY(CheckPckChain(state_->chain, collateral_.certs()));
+  v_.pck_issuer_ca = internal::CommonName(state_->chain[1].get());
+  return CheckTimes(collateral_, state_->chain, at_unix_);
+}
+
+Check QuoteVerification::Crls() {
+  PHX_CHECK(state_->chain.size() == 3, "Crls() before a successful Chain()");
+  return CheckRevocation(state_->chain, collateral_.certs());
+}
+
+Check QuoteVerification::Signatures() {
+  PHX_CHECK(state_->chain.size() == 3, "Signatures() before a successful Chain()");
+  TEE_ASSIGN_OR_FAIL(PckExtensions pck, ReadPckExtensions(state_->chain[0].get()));
+  v_.pck = pck;
+  state_->pck = pck;
+  TEE_TRY(CheckFmspc(*v_.quote, pck, collateral_.tcb_info()));
+  return CheckSignatures(*v_.quote, state_->chain[0].get());
+}
+
+Check QuoteVerification::Tcb() {
+  PHX_CHECK(state_->pck.has_value(), "Tcb() before a successful Signatures()");
+  v_.advisory_ids.clear();
+  v_.tcb_status.reset();
+  return internal::EvaluateTcb(*v_.quote, *state_->pck, collateral_, v_);
+}
+
+Check QuoteVerification::All() {
+  TEE_TRY(Chain());
+  TEE_TRY(Crls());
+  TEE_TRY(Signatures());
+  return Tcb();
+}
 
 QuoteVerdict VerifySimulated(ByteView quote_bytes, const VerifyOptions& options) {
   QuoteVerdict v;
@@ -211,7 +242,7 @@ QuoteVerdict VerifyQuote(ByteView quote_bytes, const VerifiedCollateral& collate
     return v;
   }
   v.quote = std::move(q).value();
-  Check failed = VerifyParsed(*v.quote, collateral, at_unix, v);
+  Check failed = QuoteVerification(collateral, at_unix, v).All();
   return Finish(std::move(v), std::move(failed));
 }
 
