@@ -68,6 +68,16 @@ TEST_F(BadInput, RandomBytesGetTheAddressBanned) {
   ExpectGoodPeerServed();
 }
 
+TEST_F(BadInput, AnIdentityNotSignedForTheNoiseKeyFailsTheHandshake) {
+  RawClient bad(node_.net.listen_port());
+  ASSERT_TRUE(bad.Handshake(KeyFor(7), {1, 2, 3}, /*forge_identity=*/true));
+  EXPECT_TRUE(bad.ClosedByServer());
+  EXPECT_FALSE(node_.HasPeer(KeyFor(7).public_key()));
+  EXPECT_TRUE(WaitFor([&] { return IpBanned(); }));
+  EXPECT_GE(node_.net.stats().handshakes_failed, 1u);
+  ExpectGoodPeerServed();
+}
+
 TEST_F(BadInput, TruncatedRecordGetsThePeerBanned) {
   RawClient bad(node_.net.listen_port());
   ASSERT_TRUE(bad.Handshake(KeyFor(7)));

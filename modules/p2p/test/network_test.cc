@@ -148,6 +148,27 @@ TEST(Network, LossDuplicationAndDelayFollowTheFaultSpec) {
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
 }
 
+TEST(Network, FaultsFromTheEnvironmentApplyAtStart) {
+  TestNode a, b;
+  ASSERT_TRUE(a.Start(1).ok());
+  const std::string spec = "seed=3;" + PeerIdHex(KeyFor(1).public_key()) + ":partitioned=1";
+  ASSERT_EQ(setenv(kFaultsEnvVar, spec.c_str(), 1), 0);
+  Status started = b.Start(2, {a.Address()}, [](NetworkOptions& o) { o.read_faults_env = true; });
+  unsetenv(kFaultsEnvVar);
+  ASSERT_TRUE(started.ok()) << started.ToString();
+  ASSERT_TRUE(WaitFor([&] { return a.net.Peers().size() == 1; }));
+  a.net.Send(b.net.local_id(), Channel::kControl, AsBytes("cut"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(b.handler.Count("cut"), 0u);
+  EXPECT_EQ(b.net.stats().fault_dropped, 1u);
+
+  ASSERT_EQ(setenv(kFaultsEnvVar, "*:loss_pct=500", 1), 0);
+  TestNode c;
+  EXPECT_EQ(c.Start(3, {}, [](NetworkOptions& o) { o.read_faults_env = true; }).code(),
+            StatusCode::kInvalidArgument);
+  unsetenv(kFaultsEnvVar);
+}
+
 TEST(FaultInjector, SameSeedSameDecisionsDifferentSeedDifferent) {
   auto run = [](uint64_t seed) {
     FaultConfig config;

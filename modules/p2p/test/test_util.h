@@ -156,7 +156,9 @@ class RawClient {
   void ShutdownWrite() { shutdown(fd_, SHUT_WR); }
 
   // The XX handshake as initiator with `key`; true when the server accepted message 2.
-  bool Handshake(const crypto::SigningKey& key, Bytes network_id = {1, 2, 3}) {
+  // With `forge_identity`, the identity payload signs a different Noise static key.
+  bool Handshake(const crypto::SigningKey& key, Bytes network_id = {1, 2, 3},
+                 bool forge_identity = false) {
     Bytes prologue(AsBytes("phalanx/p2p/v1").begin(), AsBytes("phalanx/p2p/v1").end());
     prologue.insert(prologue.end(), network_id.begin(), network_id.end());
     noise::HandshakeState hs(noise::Role::kInitiator, crypto::X25519KeyPair::Generate(), prologue);
@@ -169,7 +171,9 @@ class RawClient {
     if (!payload.ok()) return false;
     if (!VerifyIdentityPayload(*payload, *hs.remote_static()).ok()) return false;
     Bytes m2;
-    if (!hs.WriteMessage(MakeIdentityPayload(key, hs.local_static_public()), m2).ok()) {
+    const FixedBytes<32> signed_static =
+        forge_identity ? crypto::X25519KeyPair::Generate().public_key : hs.local_static_public();
+    if (!hs.WriteMessage(MakeIdentityPayload(key, signed_static), m2).ok()) {
       return false;
     }
     wire.clear();
