@@ -147,35 +147,46 @@ Status Network::Start(NetworkOptions options, NetworkHandler* handler) {
   m.read_buffer.resize(kReadBufferBytes);
   m.stop_requested = false;
 
+  // Listen first: a busy port is the common failure and leaves nothing to clean up.
+  int listen_fd = -1;
+  uint16_t port = 0;
+  std::string listen_host;
+  if (!m.options.listen_addr.empty()) {
+    ASSIGN_OR_RETURN(HostPort hp, ParseAddress(m.options.listen_addr));
+    ASSIGN_OR_RETURN(sockaddr_in sa, Resolve(hp.host, hp.port));
+    listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    const int one = 1;
+    setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (listen_fd < 0 || bind(listen_fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 ||
+        listen(listen_fd, 128) != 0) {
+      const std::string err = strerror(errno);
+      if (listen_fd >= 0) ::close(listen_fd);
+      return Unavailable("cannot listen on " + m.options.listen_addr + ": " + err);
+    }
+    socklen_t len = sizeof sa;
+    getsockname(listen_fd, reinterpret_cast<sockaddr*>(&sa), &len);
+    port = ntohs(sa.sin_port);
+    listen_host = hp.host;
+  }
   m.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
   m.wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (m.epoll_fd < 0 || m.wake_fd < 0)
-    return IOError("epoll/eventfd: " + std::string(strerror(errno)));
+  if (m.epoll_fd < 0 || m.wake_fd < 0) {
+    const std::string err = strerror(errno);
+    for (int fd : {listen_fd, m.epoll_fd, m.wake_fd})
+      if (fd >= 0) ::close(fd);
+    m.epoll_fd = m.wake_fd = -1;
+    return IOError("epoll/eventfd: " + err);
+  }
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.fd = m.wake_fd;
   epoll_ctl(m.epoll_fd, EPOLL_CTL_ADD, m.wake_fd, &ev);
-
-  if (!m.options.listen_addr.empty()) {
-    ASSIGN_OR_RETURN(HostPort hp, ParseAddress(m.options.listen_addr));
-    ASSIGN_OR_RETURN(sockaddr_in sa, Resolve(hp.host, hp.port));
-    m.listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    const int one = 1;
-    setsockopt(m.listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(m.listen_fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 ||
-        listen(m.listen_fd, 128) != 0) {
-      const std::string err = strerror(errno);
-      ::close(m.listen_fd);
-      m.listen_fd = -1;
-      return Unavailable("cannot listen on " + m.options.listen_addr + ": " + err);
-    }
-    socklen_t len = sizeof sa;
-    getsockname(m.listen_fd, reinterpret_cast<sockaddr*>(&sa), &len);
-    m.port = ntohs(sa.sin_port);
-    ev.data.fd = m.listen_fd;
-    epoll_ctl(m.epoll_fd, EPOLL_CTL_ADD, m.listen_fd, &ev);
-    PHX_LOG_INFO("p2p: listening on {}:{} as peer {}", hp.host, m.port.load(),
-                 PeerIdHex(m.local_id));
+  m.listen_fd = listen_fd;
+  m.port = port;
+  if (listen_fd >= 0) {
+    ev.data.fd = listen_fd;
+    epoll_ctl(m.epoll_fd, EPOLL_CTL_ADD, listen_fd, &ev);
+    PHX_LOG_INFO("p2p: listening on {}:{} as peer {}", listen_host, port, PeerIdHex(m.local_id));
   }
   m.running = true;
   m.thread = std::thread([&m] {

@@ -61,6 +61,16 @@ TEST(Network, NodesOfDifferentNetworksFailTheHandshake) {
   EXPECT_TRUE(b.net.Peers().empty());
 }
 
+TEST(Network, ABusyListenPortFailsStartAndStartCanBeRetried) {
+  TestNode a, b;
+  ASSERT_TRUE(a.Start(1).ok());
+  const std::string taken = "127.0.0.1:" + std::to_string(a.net.listen_port());
+  EXPECT_EQ(b.Start(2, {}, [&](NetworkOptions& o) { o.listen_addr = taken; }).code(),
+            StatusCode::kUnavailable);
+  ASSERT_TRUE(b.Start(2, {a.Address()}).ok());
+  EXPECT_TRUE(WaitFor([&] { return b.net.Peers().size() == 1; }));
+}
+
 TEST(Network, GossipCrossesALineTopologyOnceAndDoesNotEcho) {
   TestNode a, b, c;
   ASSERT_TRUE(a.Start(1).ok());
