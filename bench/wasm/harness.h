@@ -23,11 +23,16 @@ struct Program {
 // The benchmark programs, in report order.
 const std::vector<Program>& Programs();
 
-// One engine's result: the checksum and the fastest of the repetitions.
+// One engine's result: the checksum and the fastest of the repetitions. `seconds` is CPU time
+// (the machine is shared: CPU time is what load disturbs least); `wall_seconds` the elapsed time.
 struct Timing {
   uint32_t checksum = 0;
   double seconds = 0;
+  double wall_seconds = 0;
 };
+
+// CPU time of the calling thread, in seconds.
+double ThreadCpuSeconds();
 
 // Runs `program` on our engine: run(iterations), or for the contract transfer(0..iterations-1)
 // from the host with storage imports. `reps` repetitions, each on a fresh instance (the
@@ -46,7 +51,8 @@ ByteView RoundTripModule();
 // the command and its status.
 Result<std::string> RunCommand(const std::string& command);
 
-// Parses the last line of `output` that starts with '{' as {"checksum":N,"seconds":S}.
+// Parses the last line of `output` that starts with '{' as
+// {"checksum":N,"seconds":CPU[,"wall_seconds":W]}.
 Result<Timing> ParseTiming(std::string_view output);
 
 // A copy of `wasm` whose bench() export runs `iterations` iterations (see shim.c): wabt's
