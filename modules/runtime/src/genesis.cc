@@ -36,6 +36,23 @@ ChainSpec ChainSpec::Dev(size_t extra_accounts) {
   return spec;
 }
 
+Result<ChainSpec> ChainSpec::Local(size_t validators, size_t extra_accounts) {
+  const auto names = crypto::DevAccountNames();
+  if (validators == 0 || validators > kMaxLocalValidators || validators > names.size())
+    return InvalidArgument("a local chain has 1 to " + std::to_string(kMaxLocalValidators) +
+                           " validators (one per dev account alice..ferdie), got " +
+                           std::to_string(validators));
+  ChainSpec spec = Dev(extra_accounts);
+  spec.name = "Phalanx Local Testnet";
+  spec.id = "phalanx_local";
+  spec.chain_type = "local";
+  std::vector<types::ValidatorInfo> set;
+  for (size_t i = 0; i < validators; ++i)
+    set.push_back({crypto::DevAccount(names[i])->public_key(), 1});
+  ASSIGN_OR_RETURN(spec.validators, types::ValidatorSet::Create(std::move(set)));
+  return spec;
+}
+
 json ChainSpec::Properties() const {
   return json{{"ss58Format", 42}, {"tokenDecimals", 12}, {"tokenSymbol", "PHX"}};
 }

@@ -37,6 +37,11 @@ struct ChainSpec {
   // PHX each, and `extra_accounts` deterministic load-test accounts (BenchAccount(i)) hold 1,000
   // PHX each.
   static ChainSpec Dev(size_t extra_accounts = 0);
+  // A local multi-validator chain (chain_type "local", what `phalanx-node localnet` runs): the
+  // first `validators` dev accounts (of alice, bob, charlie, dave, eve, ferdie) validate with
+  // power 1 each (the set in canonical key order); balances, bench accounts and sudo (alice) as in
+  // Dev. Between 1 and kMaxLocalValidators validators, InvalidArgument otherwise.
+  static Result<ChainSpec> Local(size_t validators, size_t extra_accounts = 0);
   static Result<ChainSpec> FromJson(std::string_view text);
   nlohmann::json ToJson() const;
   nlohmann::json Properties() const;  // ss58Format, tokenDecimals, tokenSymbol
@@ -47,6 +52,8 @@ struct ChainSpec {
 crypto::SigningKey BenchAccount(uint64_t index);
 inline constexpr Balance kBenchAccountBalance = Balance{1'000} * types::kUnitsPerPhx;
 inline constexpr uint64_t kMaxBenchAccounts = 10'000'000;
+// One validator per dev account (alice..ferdie).
+inline constexpr size_t kMaxLocalValidators = 6;
 
 // The genesis state (version 0) as sorted changes.
 Result<std::vector<std::pair<Bytes, std::optional<Bytes>>>> BuildGenesisState(
