@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "localnet.h"
 #include "phalanx/base/log.h"
 #include "phalanx/crypto/keystore.h"
 #include "phalanx/crypto/mnemonic.h"
@@ -108,16 +109,33 @@ int main(int argc, char** argv) {
       "build-spec", "Print a chain spec as JSON (edit it and pass it with --chain)");
   bool spec_dev = false;
   size_t spec_dev_accounts = 0;
-  build_spec->add_flag("--dev", spec_dev, "The development chain's spec");
+  size_t spec_local = 0;
+  auto* dev_flag = build_spec->add_flag("--dev", spec_dev, "The development chain's spec");
+  auto* local_opt = build_spec->add_option(
+      "--local", spec_local,
+      "A local chain's spec with N validators (alice, bob, ...; 1 to 6), as run by `phalanx-node "
+      "localnet`");
+  local_opt->excludes(dev_flag);
   build_spec->add_option("--dev-accounts", spec_dev_accounts, "Also fund N load-test accounts");
+
+  phalanx::node_app::LocalnetOptions localnet_options;
+  auto* localnet = phalanx::node_app::AddLocalnetCommand(app, localnet_options);
 
   CLI11_PARSE(app, argc, argv);
   phalanx::log::Init(
       log_format == "json" ? phalanx::log::Format::kJson : phalanx::log::Format::kText, log_level);
+  if (*localnet) return phalanx::node_app::RunLocalnet(localnet_options);
 
   if (*build_spec) {
+    if (*local_opt) {
+      auto local = phalanx::runtime::ChainSpec::Local(spec_local, spec_dev_accounts);
+      if (!local.ok()) return Fail(local.status().WithContext("build-spec --local"));
+      std::cout << local->ToJson().dump(2) << "\n";
+      return 0;
+    }
     if (!spec_dev)
-      return Fail(phalanx::InvalidArgument("build-spec needs --dev (the only built-in chain)"));
+      return Fail(
+          phalanx::InvalidArgument("build-spec needs --dev or --local N (the built-in chains)"));
     std::cout << phalanx::runtime::ChainSpec::Dev(spec_dev_accounts).ToJson().dump(2) << "\n";
     return 0;
   }
