@@ -97,6 +97,19 @@ int main(int argc, char** argv) {
   app.add_option("--dev-accounts", dev_accounts,
                  "Also fund N deterministic load-test accounts (dev chains only)")
       ->capture_default_str();
+  std::string listen_addr;
+  std::vector<std::string> bootnodes;
+  bool enable_fault_rpc = false;
+  app.add_option("--listen-addr", listen_addr,
+                 "p2p HOST:PORT to listen on (default 0.0.0.0:30333; with --dev, no p2p unless "
+                 "given)");
+  app.add_option("--bootnodes", bootnodes,
+                 "p2p peers to dial and keep dialing: HOST:PORT or PEERIDHEX@HOST:PORT, "
+                 "comma-separated")
+      ->delimiter(',');
+  app.add_flag("--enable-fault-rpc", enable_fault_rpc,
+               "Serve p2p_setFault/p2p_clearFaults (delay, loss, duplication, partition) over "
+               "JSON-RPC, for tests only");
   app.add_option("--name", name, "Node name reported by system_name")->capture_default_str();
   app.add_option("--log-format", log_format, "Log format")
       ->check(CLI::IsMember({"text", "json"}))
@@ -156,6 +169,12 @@ int main(int argc, char** argv) {
   cfg.block_time_ms = block_time_ms;
   cfg.state_pruning_window = *window;
   cfg.node_name = name;
+  if (!listen_addr.empty())
+    cfg.listen_addr = listen_addr;
+  else if (!dev && chain != "dev")
+    cfg.listen_addr = "0.0.0.0:30333";
+  cfg.bootnodes = bootnodes;
+  cfg.enable_fault_rpc = enable_fault_rpc;
   if (validator.empty() && (dev || chain == "dev")) validator = "alice";
   if (!validator.empty()) {
     if (cfg.spec.chain_type != "development" && cfg.spec.chain_type != "local")

@@ -6,6 +6,7 @@
 #include "node_impl.h"
 #include "phalanx/base/clock.h"
 #include "phalanx/base/log.h"
+#include "phalanx/p2p/identity.h"
 #include "phalanx/runtime/storage.h"
 #include "phalanx/store/rocksdb_store.h"
 #include "phalanx/types/address.h"
@@ -93,8 +94,8 @@ Result<std::unique_ptr<Node>> Node::Start(NodeConfig config) {
     nlohmann::json j{{"status", "ok"},
                      {"best", h.height},
                      {"finalized", h.height},
-                     {"peers", 0},
-                     {"is_syncing", false}};
+                     {"peers", self->consensus ? self->consensus->peer_count() : 0},
+                     {"is_syncing", self->consensus && self->consensus->syncing()}};
     return {200, j.dump()};
   };
   auto server = rpc::Server::Start(rpc_opts, impl->methods, impl->registry);
@@ -109,29 +110,40 @@ Result<std::unique_ptr<Node>> Node::Start(NodeConfig config) {
   }
   PHX_LOG_INFO("chain \"{}\" genesis {} at height {} ({})", cfg.spec.name,
                ToHex0x(impl->chain->genesis_hash()), head.height, ToHex0x(head.hash));
-  if (cfg.validator) {
-    PHX_LOG_INFO("producing a block every {} ms as {}", cfg.block_time_ms,
-                 types::ToSs58(cfg.validator->public_key()));
-    impl->producer = std::thread([self] { self->ProducerLoop(); });
-  } else {
-    PHX_LOG_WARN(
-        "not a validator: this node serves RPC but produces no blocks "
-        "(pass --validator NAME on a development or local chain)");
+
+  ConsensusServiceOptions cons;
+  cons.config.timeout_commit_ms = cfg.block_time_ms;
+  cons.validator = cfg.validator;
+  cons.wal_path = impl->base_path / "chains" / cfg.spec.id / "consensus.wal";
+  if (cfg.listen_addr) {
+    ASSIGN_OR_RETURN(auto node_key, p2p::LoadOrCreateNodeKey(impl->base_path));
+    p2p::NetworkOptions net;
+    net.listen_addr = *cfg.listen_addr;
+    net.node_key = std::move(node_key);
+    net.network_id = Bytes(impl->chain->genesis_hash().begin(), impl->chain->genesis_hash().end());
+    net.bootnodes = cfg.bootnodes;
+    cons.network = std::move(net);
   }
+  ConsensusService::Hooks hooks;
+  hooks.view = [self] { return self->View(); };
+  hooks.on_commit = [self](const ProducedBlock& b) { self->OnCommitted(b); };
+  ASSIGN_OR_RETURN(impl->consensus,
+                   ConsensusService::Start(*impl->chain, *impl->pool, cons, std::move(hooks)));
+  if (cfg.validator)
+    PHX_LOG_INFO("validating as {}, {} ms between blocks",
+                 types::ToSs58(cfg.validator->public_key()), cfg.block_time_ms);
+  else
+    PHX_LOG_INFO("not a validator: following the chain without voting");
   return std::unique_ptr<Node>(new Node(std::move(impl)));
 }
 
 void Node::Stop() {
   Impl& s = *impl_;
   if (s.stopped.exchange(true)) return;
-  {
-    std::lock_guard lock(s.stop_mu);
-    s.stopping = true;
-  }
-  s.stop_cv.notify_all();
-  if (s.producer.joinable()) s.producer.join();
+  if (s.consensus) s.consensus->Stop();
   if (s.rpc_server) s.rpc_server->Stop();
   if (s.metrics_server) s.metrics_server->Stop();
+  s.consensus.reset();
   s.chain.reset();  // closes the store
   PHX_LOG_INFO("node stopped");
 }
@@ -153,48 +165,22 @@ mempool::ChainView Node::Impl::View() const {
                             std::move(current)};
 }
 
-void Node::Impl::ProducerLoop() {
-  using clock = std::chrono::steady_clock;
-  auto next = clock::now() + std::chrono::milliseconds(config.block_time_ms);
-  for (;;) {
-    {
-      std::unique_lock lock(stop_mu);
-      if (stop_cv.wait_until(lock, next, [this] { return stopping; })) return;
-    }
-    next += std::chrono::milliseconds(config.block_time_ms);
-    ProduceOnce();
-    if (next < clock::now()) next = clock::now();  // fell behind: don't burst
-  }
-}
-
-void Node::Impl::ProduceOnce() {
-  std::shared_ptr<const runtime::Params> params = View().params;
-  if (!params) {
-    PHX_LOG_ERROR("runtime parameters are not loaded");
-    return;
-  }
-  auto ready = pool->ReadyForBlock(params->max_block_transactions, params->max_block_bytes);
-  std::vector<Candidate> candidates;
-  candidates.reserve(ready.size());
-  for (const auto& p : ready) candidates.push_back({&p->tx, p->encoded.size(), p->hash});
-  auto produced = chain->ProduceBlock(candidates, SystemClock().NowUnixMs(), *config.validator,
-                                      params->max_block_transactions);
-  if (!produced.ok()) {
-    PHX_LOG_ERROR("block production failed: {}", produced.status().ToString());
-    return;
-  }
-  const ProducedBlock& b = *produced;
+void Node::Impl::OnCommitted(const ProducedBlock& b) {
   for (const auto& [hash, reason] : b.rejected) pool->Remove(hash, reason);
   if (Status st = RefreshParams(); !st.ok())
     PHX_LOG_ERROR("cannot load runtime parameters: {}", st.ToString());
   pool->OnBlockCommitted(b.included, b.block.header.height, b.hash, View());
   PublishBlock(b);
+  const uint64_t now_ms = SystemClock().MonotonicMs();
+  const uint64_t interval_ms =
+      last_commit_ms ? std::max<uint64_t>(now_ms - last_commit_ms, 1) : config.block_time_ms;
+  last_commit_ms = now_ms;
   metrics->best_height.Set(static_cast<double>(b.block.header.height));
   metrics->finalized_height.Set(static_cast<double>(b.block.header.height));
   metrics->transactions.Inc(b.included.size());
   metrics->block_transactions.Set(static_cast<double>(b.included.size()));
   metrics->tps.Set(static_cast<double>(b.included.size()) * 1000.0 /
-                   static_cast<double>(config.block_time_ms));
+                   static_cast<double>(interval_ms));
   metrics->block_execute_seconds.Observe(b.execute_ms / 1000.0);
   metrics->block_commit_seconds.Observe(b.commit_ms / 1000.0);
   metrics->pool_size.Set(static_cast<double>(pool->size()));
@@ -203,6 +189,10 @@ void Node::Impl::ProduceOnce() {
     PHX_LOG_INFO("block #{} {} with {} tx (execute {:.1f} ms, commit {:.1f} ms), pool {}",
                  b.block.header.height, ToHex0x(b.hash).substr(0, 18), b.included.size(),
                  b.execute_ms, b.commit_ms, pool->size());
+}
+
+void Node::Impl::OnLocalTransaction(ByteView encoded) {
+  if (consensus) consensus->BroadcastTransaction(encoded);
 }
 
 namespace {

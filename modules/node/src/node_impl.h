@@ -6,6 +6,7 @@
 #include <mutex>
 #include <vector>
 
+#include "consensus_service.h"
 #include "phalanx/mempool/mempool.h"
 #include "phalanx/node/chain.h"
 #include "phalanx/node/node.h"
@@ -47,12 +48,9 @@ struct Node::Impl {
   std::vector<std::shared_ptr<rpc::Sink>> finalized_heads;
   std::multimap<Hash32, std::shared_ptr<rpc::Sink>> tx_watchers;
 
-  // Block production.
-  std::thread producer;
-  std::mutex stop_mu;
-  std::condition_variable stop_cv;
-  bool stopping = false;  // guarded by stop_mu
+  std::unique_ptr<ConsensusService> consensus;
   std::atomic<bool> stopped{false};
+  uint64_t last_commit_ms = 0;  // steady clock, for the tps gauge (consensus thread)
 
   // The runtime parameters of the latest state, refreshed after every block; guarded by
   // params_mu.
@@ -61,11 +59,16 @@ struct Node::Impl {
   Status RefreshParams();
 
   mempool::ChainView View() const;
-  void ProducerLoop();
-  void ProduceOnce();
+  // A block was committed (by consensus or block sync): pool, metrics, subscriptions.
+  void OnCommitted(const ProducedBlock& b);
+  // A client submitted `encoded` and the pool took it: gossip it to peers.
+  void OnLocalTransaction(ByteView encoded);
   void OnPoolEvents(const std::vector<mempool::TxEvent>& events);
   void PublishBlock(const ProducedBlock& b);
   void RegisterRpcMethods();
+  // system_peers, system_localPeerId, consensus_status and (with enable_fault_rpc) the p2p fault
+  // hooks; network_rpc.cc.
+  void RegisterNetworkMethods();
 };
 
 }  // namespace phalanx::node

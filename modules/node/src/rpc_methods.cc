@@ -108,8 +108,12 @@ void Node::Impl::RegisterRpcMethods() {
   rpc::Methods& m = *methods;
 
   m.Add("system_health", [self](const json&) -> MethodResult {
-    return json{{"peers", 0}, {"isSyncing", false}, {"shouldHavePeers", false}};
+    const bool networked = self->config.listen_addr.has_value();
+    return json{{"peers", self->consensus ? self->consensus->peer_count() : 0},
+                {"isSyncing", self->consensus && self->consensus->syncing()},
+                {"shouldHavePeers", networked}};
   });
+  RegisterNetworkMethods();
   m.Add("system_chain", [self](const json&) -> MethodResult { return self->config.spec.name; });
   m.Add("system_name", [self](const json&) -> MethodResult { return self->config.node_name; });
   m.Add("system_version", [](const json&) -> MethodResult { return PHALANX_VERSION; });
@@ -212,6 +216,7 @@ void Node::Impl::RegisterRpcMethods() {
     PHX_PARAM(bytes, HexParam(p, 0, "extrinsic"));
     auto r = self->pool->Submit(bytes, self->View());
     if (!r.ok()) return SubmitError(r);
+    self->OnLocalTransaction(bytes);
     return ToHex0x(r.hash);
   });
   m.AddSubscription("author_submitAndWatchExtrinsic", "author_unwatchExtrinsic",
@@ -232,6 +237,7 @@ void Node::Impl::RegisterRpcMethods() {
                           it = it->second == sink ? self->tx_watchers.erase(it) : std::next(it);
                         return SubmitError(r);
                       }
+                      self->OnLocalTransaction(bytes);
                       return json(sink->id());
                     });
   m.Add("author_pendingExtrinsics", [self](const json&) -> MethodResult {
