@@ -159,6 +159,30 @@ Op Mirrored(Op op) {
   }
 }
 
+// The memory-operand form of a binary op (or kCount), and the load it absorbs.
+Op MemOperandOf(Op op) {
+  switch (op) {
+#define PHX_VM_MEM_CASE(name, type, get, put, expr, load) \
+  case Op::k##name:                                       \
+    return Op::k##name##Mem;
+    PHX_VM_MEM_OPERAND_OPS(PHX_VM_MEM_CASE)
+#undef PHX_VM_MEM_CASE
+    default:
+      return Op::kCount;
+  }
+}
+Op MemOperandLoad(Op op) {
+  switch (op) {
+#define PHX_VM_MEM_CASE(name, type, get, put, expr, load) \
+  case Op::k##name:                                       \
+    return Op::k##load;
+    PHX_VM_MEM_OPERAND_OPS(PHX_VM_MEM_CASE)
+#undef PHX_VM_MEM_CASE
+    default:
+      return Op::kCount;
+  }
+}
+
 // At most this many lazy entries: keeps every scan over them constant-time.
 constexpr size_t kMaxLazy = 16;
 
@@ -370,6 +394,11 @@ class FunctionCompiler {
   bool IsLastResult(const Entry& e) const {
     return last_.at != UINT32_MAX && last_.end == Here() && e.loc == Loc::kTemp &&
            last_.height == opd_.size() && e.slot == TempSlot(last_.height);
+  }
+  // Whether `e`, at stack position `height`, is the result of the last instruction, a `load`.
+  bool IsLastLoad(const Entry& e, size_t height, Op load) const {
+    return last_.at != UINT32_MAX && last_.end == Here() && last_.op == load &&
+           e.loc == Loc::kTemp && last_.height == height && e.slot == TempSlot(height);
   }
   void EndBasicBlock() { block_open_ = false; }
   // A branch target is here: whatever was emitted before is no longer the only way in.

@@ -212,6 +212,28 @@ namespace phalanx::vm::internal {
   X(I64Extend16S, 0xc3, L, _, L)   \
   X(I64Extend32S, 0xc4, L, _, L)
 
+// Binary ops whose second operand is read from memory (a full-width load fused into them):
+// (op, loaded type, how operands are read, how the result is written, expression, the load).
+#define PHX_VM_MEM_OPERAND_OPS(X)                               \
+  X(I32Add, uint32_t, U32, I32, a + b, I32Load)                 \
+  X(I32Sub, uint32_t, U32, I32, a - b, I32Load)                 \
+  X(I32Mul, uint32_t, U32, I32, a * b, I32Load)                 \
+  X(I32And, uint32_t, U32, I32, a & b, I32Load)                 \
+  X(I32Or, uint32_t, U32, I32, a | b, I32Load)                  \
+  X(I32Xor, uint32_t, U32, I32, a ^ b, I32Load)                 \
+  X(I64Add, uint64_t, RAW, RAW, a + b, I64Load)                 \
+  X(I64Sub, uint64_t, RAW, RAW, a - b, I64Load)                 \
+  X(I64Mul, uint64_t, RAW, RAW, a * b, I64Load)                 \
+  X(I64And, uint64_t, RAW, RAW, a & b, I64Load)                 \
+  X(I64Or, uint64_t, RAW, RAW, a | b, I64Load)                  \
+  X(I64Xor, uint64_t, RAW, RAW, a ^ b, I64Load)                 \
+  X(F32Add, uint32_t, F32, CanonF32, a + b, I32Load)            \
+  X(F32Sub, uint32_t, F32, CanonF32, a - b, I32Load)            \
+  X(F32Mul, uint32_t, F32, CanonF32, a * b, I32Load)            \
+  X(F64Add, uint64_t, F64, CanonF64, a + b, I64Load)            \
+  X(F64Sub, uint64_t, F64, CanonF64, a - b, I64Load)            \
+  X(F64Mul, uint64_t, F64, CanonF64, a * b, I64Load)
+
 // Saturating float-to-int (prefix 0xFC, sub-opcodes 0-7).
 #define PHX_VM_SAT_OPS(X)          \
   X(I32TruncSatF32S, 0, F, _, I)   \
@@ -229,6 +251,7 @@ enum class Op : uint16_t {
 #define PHX_VM_BR_ENUM(name, get, op, negation) kBr##name,
 #define PHX_VM_NUM_IMM_ENUM(name, opcode, a, b, r) k##name##Imm,
 #define PHX_VM_BR_IMM_ENUM(name, get, op, negation) kBr##name##Imm,
+#define PHX_VM_MEM_ENUM(name, type, get, put, expr, load) k##name##Mem,
   PHX_VM_CONTROL_OPS(PHX_VM_OP_ENUM)
   PHX_VM_NUMERIC_OPS(PHX_VM_NUM_ENUM)
   PHX_VM_SAT_OPS(PHX_VM_NUM_ENUM)
@@ -237,11 +260,13 @@ enum class Op : uint16_t {
   // that fits in 32 bits, sign-extended for 64-bit types); unary ops have no such form.
   PHX_VM_NUMERIC_OPS(PHX_VM_NUM_IMM_ENUM)
   PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_IMM_ENUM)
+  PHX_VM_MEM_OPERAND_OPS(PHX_VM_MEM_ENUM)
 #undef PHX_VM_OP_ENUM
 #undef PHX_VM_NUM_ENUM
 #undef PHX_VM_BR_ENUM
 #undef PHX_VM_NUM_IMM_ENUM
 #undef PHX_VM_BR_IMM_ENUM
+#undef PHX_VM_MEM_ENUM
   kCount
 };
 
