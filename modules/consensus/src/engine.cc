@@ -104,6 +104,11 @@ class Engine::Run {
     out_.push_back(consensus::Halt{std::move(reason)});
   }
   Application::Check CheckOf(const Hash32& hash);
+  bool VerifySignature(const crypto::PublicKey& key, const Hash32& message,
+                       const crypto::Signature& signature) const {
+    return e_.verifier_ ? e_.verifier_->Verify(key, message.view(), signature)
+                        : crypto::Verify(key, message.view(), signature);
+  }
 
   void Evaluate();
   bool TryRule();
@@ -117,8 +122,13 @@ class Engine::Run {
 };
 
 Engine::Engine(Config config, Hash32 genesis_hash, std::optional<crypto::SigningKey> key,
-               Application& app, Wal& wal)
-    : config_(config), genesis_hash_(genesis_hash), key_(std::move(key)), app_(app), wal_(wal) {}
+               Application& app, Wal& wal, const SignatureVerifier* verifier)
+    : config_(config),
+      genesis_hash_(genesis_hash),
+      key_(std::move(key)),
+      app_(app),
+      wal_(wal),
+      verifier_(verifier) {}
 
 Engine::~Engine() = default;
 
@@ -319,7 +329,9 @@ void Engine::Run::Decide(const types::CommitCertificate& cert) {
   auto block = s.blocks.at(cert.block_hash);
   const uint64_t height = s.height;
   out_.push_back(Commit{*block, cert});
-  if (Status st = e_.wal_.TruncateBelow(height + 1); !st.ok())
+  // Keeps this height's records: if the node dies before the Commit output is applied it restarts
+  // at this height again and must find what it signed here.
+  if (Status st = e_.wal_.TruncateBelow(height); !st.ok())
     return Halt(
         st.WithContext("truncating the consensus WAL after height " + std::to_string(height)));
   if (!EnterHeight(height + 1, cert)) return;
@@ -350,7 +362,7 @@ Verdict Engine::Run::OnProposal(const Proposal& p) {
   if (rs.HasProposal(hash, p.pol_round)) return Verdict::kDuplicate;
   if (rs.proposals.size() >= kMaxProposalsPerRound) return Verdict::kTooManyProposals;
   const auto& proposer = s.validators.validators[ProposerIndex(s.validators, s.height, p.round)];
-  if (!crypto::Verify(proposer.public_key, p.SigningHash(e_.genesis_hash_).view(), p.signature))
+  if (!VerifySignature(proposer.public_key, p.SigningHash(e_.genesis_hash_), p.signature))
     return Verdict::kBadSignature;
   rs.AddProposal(p, hash);
   s.blocks.emplace(hash, std::make_shared<const types::Block>(p.block));
@@ -364,19 +376,25 @@ Verdict Engine::Run::OnVote(const Vote& v) {
   if (v.round > s.round + kMaxRoundsAhead) return Verdict::kRoundOutOfRange;
   if (v.validator_index >= s.validators.validators.size()) return Verdict::kUnknownValidator;
   RoundState& rs = s.At(v.round);
-  const std::optional<Vote>& existing = rs.Slot(v.type, v.validator_index);
-  if (existing && *existing == v) return Verdict::kDuplicate;
+  const std::vector<Vote>& slot = rs.Slot(v.type, v.validator_index);
+  for (const Vote& w : slot)
+    if (w == v) return Verdict::kDuplicate;
   const auto& key = s.validators.validators[v.validator_index].public_key;
-  if (!crypto::Verify(key, v.SigningHash(e_.genesis_hash_).view(), v.signature))
+  if (!VerifySignature(key, v.SigningHash(e_.genesis_hash_), v.signature))
     return Verdict::kBadSignature;
-  if (existing) {
-    if (existing->block_hash == v.block_hash) return Verdict::kDuplicate;
-    if (s.evidenced.emplace(v.round, v.type, v.validator_index).second)
-      out_.push_back(Evidence{*existing, v});
-    return Verdict::kEquivocation;
+  if (slot.empty()) {
+    rs.Add(v, s.validators);
+    return Verdict::kAccepted;
   }
-  rs.Add(v, s.validators);
-  return Verdict::kAccepted;
+  for (const Vote& w : slot)
+    if (w.block_hash == v.block_hash) return Verdict::kDuplicate;  // same vote, other signature
+  if (s.evidenced.emplace(v.round, v.type, v.validator_index).second)
+    out_.push_back(Evidence{slot.front(), v});
+  // Counted for its own value all the same: a quorum for one value and a quorum for another
+  // still share an honest validator, so safety holds, and the polka or commit an equivocator
+  // helped make is not hidden from the nodes that happened to receive its other vote first.
+  if (slot.size() < kMaxVoteValuesPerSlot) rs.Add(v, s.validators);
+  return Verdict::kEquivocation;
 }
 
 Verdict Engine::Run::OnTimeout(const Timeout& t) {
@@ -474,9 +492,9 @@ bool Engine::Run::TryCommit() {
       cert.height = s.height;
       cert.round = round;
       cert.block_hash = hash;
-      for (const std::optional<Vote>& v : rs.precommits)
-        if (v && v->block_hash == hash)
-          cert.signatures.push_back({v->validator_index, v->signature});
+      for (const std::vector<Vote>& slot : rs.precommits)
+        for (const Vote& v : slot)
+          if (v.block_hash == hash) cert.signatures.push_back({v.validator_index, v.signature});
       Decide(cert);
       return true;
     }

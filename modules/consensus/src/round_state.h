@@ -23,20 +23,23 @@ struct RoundState {
 
   // Proposals in arrival order (the blocks themselves live in the height's block map).
   std::vector<KeptProposal> proposals;
-  std::vector<std::optional<types::Vote>> prevotes;    // by validator index
-  std::vector<std::optional<types::Vote>> precommits;  // by validator index
-  std::map<Hash32, uint64_t> prevote_power;            // zero hash = nil
+  // By validator index: its votes in this round, one per distinct block hash, first received
+  // first. More than one means it equivocated; each still counts for its own value (see
+  // kMaxVoteValuesPerSlot), at most kMaxVoteValuesPerSlot of them.
+  std::vector<std::vector<types::Vote>> prevotes;
+  std::vector<std::vector<types::Vote>> precommits;
+  std::map<Hash32, uint64_t> prevote_power;  // zero hash = nil
   std::map<Hash32, uint64_t> precommit_power;
-  uint64_t prevote_total = 0;
-  uint64_t precommit_total = 0;
-  std::vector<uint8_t> voted;  // validator sent any vote in this round
-  uint64_t voter_power = 0;    // power of those validators (the f+1 round-skip rule)
+  uint64_t prevote_total = 0;    // power of the distinct validators that prevoted
+  uint64_t precommit_total = 0;  // ... and precommitted
+  std::vector<uint8_t> voted;    // validator sent any vote in this round
+  uint64_t voter_power = 0;      // power of those validators (the f+1 round-skip rule)
 
   bool prevote_timeout_scheduled = false;
   bool precommit_timeout_scheduled = false;
   bool polka_handled = false;
 
-  const std::optional<types::Vote>& Slot(types::VoteType type, uint32_t index) const {
+  const std::vector<types::Vote>& Slot(types::VoteType type, uint32_t index) const {
     return type == types::VoteType::kPrevote ? prevotes[index] : precommits[index];
   }
   bool HasProposal(const Hash32& hash, int32_t pol_round) const {
@@ -51,20 +54,17 @@ struct RoundState {
     auto it = prevote_power.find(hash);
     return it == prevote_power.end() ? 0 : it->second;
   }
-  // Records a vote whose slot is empty (the caller checked signature and slot).
+  // Records a verified vote for a value its validator has not voted in this round yet (the caller
+  // checked the signature, duplicates and kMaxVoteValuesPerSlot).
   void Add(const types::Vote& v, const types::ValidatorSet& set) {
     const uint64_t power = set.validators[v.validator_index].power;
-    if (v.type == types::VoteType::kPrevote) {
-      if (prevotes[v.validator_index]) return;
-      prevotes[v.validator_index] = v;
-      prevote_power[v.block_hash] += power;
-      prevote_total += power;
-    } else {
-      if (precommits[v.validator_index]) return;
-      precommits[v.validator_index] = v;
-      precommit_power[v.block_hash] += power;
-      precommit_total += power;
-    }
+    const bool prevote = v.type == types::VoteType::kPrevote;
+    auto& slot = (prevote ? prevotes : precommits)[v.validator_index];
+    for (const types::Vote& w : slot)
+      if (w.block_hash == v.block_hash) return;
+    if (slot.empty()) (prevote ? prevote_total : precommit_total) += power;
+    slot.push_back(v);
+    (prevote ? prevote_power : precommit_power)[v.block_hash] += power;
     if (!voted[v.validator_index]) {
       voted[v.validator_index] = 1;
       voter_power += power;

@@ -293,6 +293,22 @@ TEST_F(ConsensusRules, InvalidSignaturesAreRejectedWithATypedReason) {
   EXPECT_EQ(n.engine.status().step, RoundStep::kPropose);
 }
 
+TEST_F(ConsensusRules, AnInjectedVerifierDecidesSignatures) {
+  struct RejectAll : SignatureVerifier {
+    bool Verify(const crypto::PublicKey&, ByteView, const crypto::Signature&) const override {
+      return false;
+    }
+  } reject;
+  TestApp app(vals.set);
+  MemWal wal;
+  Engine e(Config{}, testing::kGenesis, vals.keys[me], app, wal, &reject);
+  e.Step(Start{1, std::nullopt});
+  EXPECT_EQ(e.Step(VoteMsg{vals.Vote(VoteType::kPrevote, 1, 0, kNil, p0)}).verdict,
+            Verdict::kBadSignature);
+  EXPECT_EQ(e.Step(ProposalMsg{vals.MakeProposal(1, 0, MakeBlock(1, 1))}).verdict,
+            Verdict::kBadSignature);
+}
+
 TEST_F(ConsensusRules, DuplicateVoteIsRecognizedBeforeVerification) {
   Node n(vals, me);
   n.engine.Step(Start{1, std::nullopt});

@@ -41,6 +41,34 @@ TEST(ConsensusLimits, AtMostMaxProposalsPerRoundAreKept) {
   EXPECT_EQ(e.Step(ProposalMsg{extra}).verdict, Verdict::kTooManyProposals);
 }
 
+// An equivocator's precommits count for at most kMaxVoteValuesPerSlot values: with two honest
+// precommits, its vote for value kMaxVoteValuesPerSlot completes a quorum and the next does not.
+TEST(ConsensusLimits, AtMostMaxVoteValuesPerSlotOfAnEquivocatorCount) {
+  static_assert(kMaxVoteValuesPerSlot < kMaxProposalsPerRound);
+  testing::Validators vals(4);
+  const uint32_t p0 = ProposerIndex(vals.set, 1, 0);
+  const uint32_t me = (p0 + 1) % 4, q1 = (p0 + 2) % 4, q2 = (p0 + 3) % 4;
+  for (size_t target : {kMaxVoteValuesPerSlot, kMaxVoteValuesPerSlot + 1}) {
+    testing::TestApp app(vals.set);
+    MemWal wal;
+    Engine e(Config{}, testing::kGenesis, vals.keys[me], app, wal);
+    e.Step(Start{1, std::nullopt});
+    std::vector<Hash32> hashes;
+    for (size_t i = 1; i <= kMaxVoteValuesPerSlot + 1; ++i) {
+      types::Block b = testing::MakeBlock(1, i);
+      hashes.push_back(b.Hash());
+      e.Step(ProposalMsg{vals.MakeProposal(1, 0, b)});
+    }
+    for (const Hash32& h : hashes)
+      e.Step(VoteMsg{vals.Vote(types::VoteType::kPrecommit, 1, 0, h, p0)});
+    const Hash32& h = hashes[target - 1];
+    e.Step(VoteMsg{vals.Vote(types::VoteType::kPrecommit, 1, 0, h, q1)});
+    StepResult r = e.Step(VoteMsg{vals.Vote(types::VoteType::kPrecommit, 1, 0, h, q2)});
+    EXPECT_EQ(testing::OutputsOf<Commit>(r).size(), target == kMaxVoteValuesPerSlot ? 1u : 0u)
+        << target;
+  }
+}
+
 TEST(ConsensusLimits, ProposalsLargerThanMaxProposalBytesAreRejectedBeforeDecoding) {
   Bytes huge(kMaxProposalBytes + 1, 0);
   Result<Proposal> p = DecodeProposal(huge);

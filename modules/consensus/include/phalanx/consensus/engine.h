@@ -79,6 +79,16 @@ class Application {
   virtual Result<types::ValidatorSet> Validators(uint64_t height) = 0;
 };
 
+// Signature checks of incoming votes and proposals. Replaceable so that several components (or
+// the simulated nodes of one process) can share a cache of verified signatures; any
+// implementation must return exactly what crypto::Verify returns.
+class SignatureVerifier {
+ public:
+  virtual ~SignatureVerifier() = default;
+  virtual bool Verify(const crypto::PublicKey& key, ByteView message,
+                      const crypto::Signature& signature) const = 0;
+};
+
 // ---- Inputs ----
 
 // Begin deciding `height`. Also the restart entry point: own messages for `height` found in the
@@ -151,7 +161,8 @@ enum class Verdict : uint8_t {
   kWrongHeight,       // not for the height being decided (stale or too far ahead)
   kRoundOutOfRange,   // more than kMaxRoundsAhead rounds ahead
   kTooManyProposals,  // kMaxProposalsPerRound distinct proposals already kept for this round
-  kEquivocation,      // validly signed but conflicts with an earlier vote: Evidence emitted
+  kEquivocation,      // validly signed, conflicts with an earlier vote: Evidence emitted, and
+                      // the vote still counts for its value (kMaxVoteValuesPerSlot)
   kBadSignature,      // signature does not verify for the signer (proposals: the round's proposer)
   kUnknownValidator,  // validator index outside the set
   kMalformed,         // inconsistent fields (block height, pol_round, certificate block hash)
@@ -183,10 +194,10 @@ struct EngineStatus {
 
 class Engine {
  public:
-  // `key`: this node's validator key, or none for a node that only follows. `app` and `wal` must
-  // outlive the engine.
+  // `key`: this node's validator key, or none for a node that only follows. `app`, `wal` and
+  // `verifier` must outlive the engine; no verifier means crypto::Verify.
   Engine(Config config, Hash32 genesis_hash, std::optional<crypto::SigningKey> key,
-         Application& app, Wal& wal);
+         Application& app, Wal& wal, const SignatureVerifier* verifier = nullptr);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -207,6 +218,7 @@ class Engine {
   std::optional<crypto::SigningKey> key_;
   Application& app_;
   Wal& wal_;
+  const SignatureVerifier* verifier_;
   std::unique_ptr<HeightState> state_;
   bool halted_ = false;
 };

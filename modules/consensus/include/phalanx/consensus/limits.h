@@ -16,6 +16,10 @@ inline constexpr uint32_t kMaxRoundsAhead = 64;
 // Distinct validly signed proposals kept per round. An honest proposer sends one; an equivocating
 // one may send more, and we keep a few so that the block a quorum actually voted for is at hand.
 inline constexpr size_t kMaxProposalsPerRound = 4;
+// Distinct block hashes counted per validator, round and vote type. An honest validator votes
+// once; an equivocating one is reported (Evidence) and its conflicting votes still count for
+// their values, up to this many, so that a polka it helped make stays visible everywhere.
+inline constexpr size_t kMaxVoteValuesPerSlot = 3;
 // Encoded size of one proposal: a block plus the fixed fields.
 inline constexpr size_t kMaxProposalBytes = types::kMaxBlockBytes + 1024;
 // Payload of one write-ahead-log record (a vote or an own proposal).

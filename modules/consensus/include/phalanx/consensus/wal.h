@@ -37,8 +37,9 @@ class Wal {
   virtual Status Append(const WalRecord& record) = 0;
   // Every record in append order.
   virtual Result<std::vector<WalRecord>> ReadAll() = 0;
-  // Drops the records of heights below `height` (called after a commit: nothing is ever signed
-  // for a committed height again).
+  // Drops the records of heights below `height`. The engine calls it with the height it has just
+  // decided: nothing is signed below that height again, and the decided height's own records stay
+  // until the next decision in case the node dies before the block is applied.
   virtual Status TruncateBelow(uint64_t height) = 0;
 };
 
