@@ -1,19 +1,26 @@
 // Attestation commands: `phalanx attest verify` checks a DCAP quote offline against a collateral
-// directory at a given time; `phalanx attest show` prints every parsed field of a quote.
+// directory at a given time (or a SIMULATED quote, with --allow-simulated); `phalanx attest show`
+// prints every parsed field of a quote; `phalanx attest quote` asks a provider for a quote.
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <iostream>
 
 #include "cli.h"
+#include "phalanx/crypto/random.h"
 #include "phalanx/platform/files.h"
 #include "phalanx/tee/limits.h"
+#include "phalanx/tee/provider.h"
 #include "phalanx/tee/verify.h"
 
 namespace phalanx::cli {
 namespace {
 
 using nlohmann::json;
+
+// Every output that shows a simulated quote carries this notice.
+constexpr char kSimulatedNotice[] =
+    "SIMULATED quote: made without TEE hardware, it proves nothing about the code that runs; "
+    "only dev chains (genesis allow_simulated_tee: true) accept it";
+const std::string kSimulatedBanner = std::string(kSimulatedNotice) + "\n";
 
 Result<Bytes> ReadQuoteFile(const std::string& path) {
   ASSIGN_OR_RETURN(std::string s, platform::ReadFile(path, tee::kMaxQuoteBytes + 1));
@@ -87,7 +94,9 @@ json VerdictJson(const tee::QuoteVerdict& v, int64_t at_unix) {
       v.ok() ? json(nullptr)
              : json{{"code", tee::ErrorCodeName(v.error->code)}, {"message", v.error->message}};
   j["verify_at_unix"] = at_unix;
-  j["tee"] = v.quote ? json(tee::TeeTypeName(v.quote->tee)) : json(nullptr);
+  j["simulated"] = v.simulated;
+  if (v.simulated) j["notice"] = kSimulatedNotice;
+  j["tee"] = v.simulated ? json("sim") : v.quote ? json(tee::TeeTypeName(v.quote->tee)) : json();
   j["quote_version"] = v.quote ? json(v.quote->header.version) : json(nullptr);
   j["tcb_status"] = v.tcb_status ? json(tee::TcbStatusName(*v.tcb_status)) : json(nullptr);
   j["advisory_ids"] = v.advisory_ids;
@@ -105,19 +114,24 @@ json VerdictJson(const tee::QuoteVerdict& v, int64_t at_unix) {
     for (int i = 0; i < 4; ++i) j["rtmr" + std::to_string(i)] = ToHex(r.rtmr[i]);
     j["report_data"] = ToHex(r.report_data);
     j["tee_tcb_svn"] = ToHex(r.tee_tcb_svn);
+  } else if (v.sim) {
+    j["measurement"] = ToHex(v.sim->measurement);
+    j["report_data"] = ToHex(v.sim->report_data);
+    j["sim_signer"] = ToHex(v.sim->signer);
   }
   return j;
 }
 
 std::string VerdictText(const json& j, bool clock_time) {
-  std::string s = "verdict:       " + j["verdict"].get<std::string>() + "\n";
+  std::string s = j["simulated"].get<bool>() ? kSimulatedBanner : std::string();
+  s += "verdict:       " + j["verdict"].get<std::string>() + "\n";
   if (!j["error"].is_null())
     s += "error:         " + j["error"]["message"].get<std::string>() + "\n";
   s += "verified at:   " + std::to_string(j["verify_at_unix"].get<int64_t>()) +
        (clock_time ? " (current time)" : "") + "\n";
-  for (const char* k :
-       {"tee", "quote_version", "tcb_status", "fmspc", "mrenclave", "mrsigner", "isv_prod_id",
-        "isv_svn", "mrtd", "rtmr0", "rtmr1", "rtmr2", "rtmr3", "tee_tcb_svn", "report_data"}) {
+  for (const char* k : {"tee", "quote_version", "tcb_status", "fmspc", "mrenclave", "mrsigner",
+                        "isv_prod_id", "isv_svn", "mrtd", "rtmr0", "rtmr1", "rtmr2", "rtmr3",
+                        "tee_tcb_svn", "measurement", "sim_signer", "report_data"}) {
     if (!j.contains(k) || j[k].is_null()) continue;
     std::string label = std::string(k) + ":";
     label.resize(15, ' ');
@@ -134,44 +148,132 @@ void AddAttestCommands(CLI::App& app, GlobalOptions& g, std::function<CommandRes
   attest->require_subcommand(1);
 
   auto* verify = attest->add_subcommand(
-      "verify", "Verify a DCAP quote offline against Intel-signed collateral (exit 0 only if ok)");
+      "verify",
+      "Verify a DCAP quote offline against Intel-signed collateral at a given time; exit status 0 "
+      "only if the verdict is ok");
   static std::string verify_quote, collateral_dir;
   static std::optional<int64_t> at_unix;
+  static bool allow_simulated = false;
   verify->add_option("quote", verify_quote, "Quote file (binary)")->required();
-  verify
-      ->add_option("--collateral", collateral_dir,
-                   "Collateral directory (tcb_info.json, qe_identity.json, CRLs, chains)")
-      ->required();
+  verify->add_option("--collateral", collateral_dir,
+                     "Collateral directory (tcb_info.json, qe_identity.json, CRLs, chains); "
+                     "required for DCAP quotes, unused for SIMULATED ones");
   verify->add_option("--at", at_unix, "Verification time, Unix seconds (default: now)");
+  verify->add_flag("--allow-simulated", allow_simulated,
+                   "Accept SIMULATED quotes of the sim provider (dev chains only)");
   verify->add_flag("--json", g.json, "Print machine-readable JSON");
   verify->callback([&] {
     run = [&]() -> CommandResult {
       ASSIGN_OR_RETURN(Bytes quote, ReadQuoteFile(verify_quote));
-      ASSIGN_OR_RETURN(tee::CollateralFiles files, tee::LoadCollateralDir(collateral_dir));
       bool clock_time = !at_unix.has_value();
       int64_t at = at_unix.value_or(std::chrono::duration_cast<std::chrono::seconds>(
                                         std::chrono::system_clock::now().time_since_epoch())
                                         .count());
-      tee::QuoteVerdict v = tee::VerifyQuote(quote, files, at);
+      tee::VerifyOptions options{.allow_simulated = allow_simulated};
+      tee::QuoteVerdict v;
+      if (tee::IsSimulatedQuote(quote)) {
+        v = tee::VerifySimulated(quote, options);
+      } else {
+        if (collateral_dir.empty())
+          return InvalidArgument("--collateral DIR is required to verify a DCAP quote");
+        ASSIGN_OR_RETURN(tee::CollateralFiles files, tee::LoadCollateralDir(collateral_dir));
+        v = tee::VerifyQuote(quote, files, at, options);
+      }
       Output out;
       out.json = VerdictJson(v, at);
       out.text = VerdictText(out.json, clock_time);
-      if (!v.ok()) {  // the verdict is the output, and the exit status says it failed
-        std::cout << (g.json ? out.json.dump(2) + "\n" : out.text);
-        std::cout.flush();
-        std::exit(1);
-      }
+      out.exit_code = v.ok() ? 0 : 1;  // the verdict is the output; the status says if it is ok
       return out;
     };
   });
 
-  auto* show = attest->add_subcommand("show", "Print every field of a quote (no verification)");
+  auto* make = attest->add_subcommand(
+      "quote",
+      "Produce a quote over caller-chosen report data with a provider: tdx (configfs-tsm), sgx "
+      "(inside Gramine) or sim (SIMULATED, no hardware); see `phalanx tee doctor`");
+  static std::string provider_name, report_data_hex, out_file, sim_key_file, measurement_hex;
+  make->add_option("--provider", provider_name, "tdx, sgx or sim")
+      ->required()
+      ->check(CLI::IsMember({"tdx", "sgx", "sim"}));
+  make->add_option("--report-data", report_data_hex,
+                   "Report data, hex, up to 64 bytes (zero-padded to 64)")
+      ->required();
+  make->add_option("-o,--output", out_file, "Write the binary quote to this file")->required();
+  make->add_option("--sim-key", sim_key_file,
+                   "sim: file with the signer's 32-byte ed25519 seed in hex (default: a fresh "
+                   "key for this quote)");
+  make->add_option("--measurement", measurement_hex,
+                   "sim: the 32-byte measurement the quote claims, hex (default: zero)");
+  make->add_flag("--json", g.json, "Print machine-readable JSON");
+  make->callback([&] {
+    run = [&]() -> CommandResult {
+      ASSIGN_OR_RETURN(Bytes rd, FromHex(report_data_hex));
+      if (rd.size() > 64)
+        return InvalidArgument("--report-data is " + std::to_string(rd.size()) +
+                               " bytes; at most 64");
+      FixedBytes<64> report_data;
+      std::copy(rd.begin(), rd.end(), report_data.begin());
+      std::unique_ptr<tee::Provider> provider;
+      if (provider_name == "tdx") {
+        ASSIGN_OR_RETURN(provider, tee::OpenTdxProvider());
+      } else if (provider_name == "sgx") {
+        ASSIGN_OR_RETURN(provider, tee::OpenSgxProvider());
+      } else {
+        crypto::SigningKey key = crypto::SigningKey::Generate();
+        if (!sim_key_file.empty()) {
+          ASSIGN_OR_RETURN(std::string text, platform::ReadFile(sim_key_file, 1024));
+          while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+          ASSIGN_OR_RETURN(crypto::Seed seed, FixedFromHex<32>(text));
+          key = crypto::SigningKey::FromSeed(seed);
+        }
+        FixedBytes<32> measurement;
+        if (!measurement_hex.empty()) {
+          ASSIGN_OR_RETURN(measurement, FixedFromHex<32>(measurement_hex));
+        }
+        provider = tee::MakeSimProvider(key, measurement);
+      }
+      ASSIGN_OR_RETURN(Bytes quote, provider->Quote(report_data));
+      RETURN_IF_ERROR(platform::WriteFileAtomic(
+          out_file, std::string_view(reinterpret_cast<const char*>(quote.data()), quote.size())));
+      bool simulated = tee::IsSimulatedQuote(quote);
+      Output out;
+      out.json = {{"provider", provider->name()},
+                  {"file", out_file},
+                  {"bytes", quote.size()},
+                  {"simulated", simulated},
+                  {"report_data", ToHex(report_data)}};
+      if (simulated) out.json["notice"] = kSimulatedNotice;
+      out.text = (simulated ? std::string(kSimulatedBanner) : std::string()) + "wrote " +
+                 std::to_string(quote.size()) + " bytes to " + out_file + " (provider " +
+                 std::string(provider->name()) + ")\nreport_data:   " + ToHex(report_data) + "\n";
+      return out;
+    };
+  });
+
+  auto* show = attest->add_subcommand(
+      "show", "Print every parsed field of a DCAP quote, without verifying anything");
   static std::string show_quote;
   show->add_option("quote", show_quote, "Quote file (binary)")->required();
   show->add_flag("--json", g.json, "Print machine-readable JSON");
   show->callback([&] {
     run = [&]() -> CommandResult {
       ASSIGN_OR_RETURN(Bytes quote, ReadQuoteFile(show_quote));
+      if (tee::IsSimulatedQuote(quote)) {
+        tee::Outcome<tee::SimQuote> sim = tee::VerifySimQuote(quote);
+        if (!sim.ok())
+          return InvalidArgument(std::string(tee::ErrorCodeName(sim.failure().code)) + ": " +
+                                 sim.failure().message);
+        Output out;
+        out.json = {{"tee", "sim"},
+                    {"simulated", true},
+                    {"version", sim->version},
+                    {"measurement", ToHex(sim->measurement)},
+                    {"report_data", ToHex(sim->report_data)},
+                    {"sim_signer", ToHex(sim->signer)},
+                    {"notice", kSimulatedNotice}};
+        out.text = kSimulatedBanner + out.json.dump(2);
+        return out;
+      }
       tee::Outcome<tee::Quote> q = tee::ParseQuote(quote);
       if (!q.ok())
         return InvalidArgument(std::string(tee::ErrorCodeName(q.failure().code)) + ": " +

@@ -27,6 +27,9 @@ struct GlobalOptions {
 struct Output {
   nlohmann::json json;
   std::string text;
+  // Printed like any output, then the process exits with this status (e.g. 1 for a verdict that
+  // is the command's answer but not a success, such as a quote that does not verify).
+  int exit_code = 0;
 };
 
 using CommandResult = Result<Output>;
@@ -45,5 +48,7 @@ void AddChainCommands(CLI::App& app, GlobalOptions& g, std::function<CommandResu
 // wasm validate / wasm run (apps/cli/wasm.cc): local WebAssembly tools, no node needed.
 void AddWasmCommands(CLI::App& app, GlobalOptions& g, std::function<CommandResult()>& run);
 void AddAttestCommands(CLI::App& app, GlobalOptions& g, std::function<CommandResult()>& run);
+// tee doctor (apps/cli/tee.cc): what attestation hardware this machine offers.
+void AddTeeCommands(CLI::App& app, GlobalOptions& g, std::function<CommandResult()>& run);
 
 }  // namespace phalanx::cli

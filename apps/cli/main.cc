@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   AddChainCommands(app, g, run);
   AddWasmCommands(app, g, run);
   AddAttestCommands(app, g, run);
+  AddTeeCommands(app, g, run);
   CLI11_PARSE(app, argc, argv);
   if (!run) {
     std::cerr << app.help();
@@ -44,5 +45,5 @@ int main(int argc, char** argv) {
     std::cout << r->text;
     if (r->text.back() != '\n') std::cout << "\n";
   }
-  return 0;
+  return r->exit_code;
 }
