@@ -169,23 +169,22 @@ done:
 }
 
 // Calls a host function with the arguments on top of the value stack (`sp` is one past them)
-// and writes its results in their place. Kept out of the interpreter loop: it owns objects with
-// destructors, which computed goto may not jump across.
+// and writes its results in their place (ascending: a result never overwrites an unread one). Kept
+// out of the interpreter loop: it owns objects with destructors, which computed goto may not jump
+// across.
 std::optional<TrapKind> Interpreter::CallHost(Machine* m, const FunctionInstance* callee,
                                               Instance* caller, uint64_t* sp, uint32_t depth,
                                               std::string* message) {
   const size_t np = callee->type.params.size(), nr = callee->type.results.size();
-  uint64_t* args = sp - np;
-  uint64_t small[8];
-  std::vector<uint64_t> big;
-  uint64_t* res = small;
-  if (nr > 8) {
-    big.resize(nr);
-    res = big.data();
+  uint64_t* const args = sp - np;
+  // The results go just above the arguments (no allocation), then move down onto them.
+  uint64_t* const res = sp;
+  if (nr > static_cast<size_t>(m->stack_.data() + m->stack_.size() - sp)) {
+    return TrapKind::kCallStackExhausted;
   }
   const size_t saved_used = m->stack_used_;
   const uint32_t saved_depth = m->depth_;
-  m->stack_used_ = sp - m->stack_.data();  // a re-entrant call starts above our operands
+  m->stack_used_ = res + nr - m->stack_.data();  // a re-entrant call starts above them
   m->depth_ = depth;
   m->host_out_of_fuel_ = false;
   HostContext ctx(*m, caller);
@@ -254,6 +253,7 @@ Result<ExecOutcome> Machine::Call(const FunctionInstance& func, std::span<const 
     out.trap = Interpreter::Run(this, &func, base, nullptr);
     if (out.trap) return out;
   }
+  out.results.reserve(type.results.size());
   for (size_t i = 0; i < type.results.size(); ++i) {
     uint64_t bits = base[i];
     if (type.results[i] == ValType::kI32 || type.results[i] == ValType::kF32) bits &= 0xFFFFFFFFu;
