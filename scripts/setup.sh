@@ -9,7 +9,7 @@ PACKAGES=(
   librocksdb-dev libsodium-dev libssl-dev
   libboost1.74-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 curl procps wabt
+  python3 curl procps wabt nodejs
 )
 
 missing=()
