@@ -102,6 +102,23 @@ TEST(Network, GossipCrossesALineTopologyOnceAndDoesNotEcho) {
   EXPECT_EQ(c.handler.Count("bad-tx"), 0u);
 }
 
+TEST(Network, TwoNodesDialingEachOtherKeepOneConnection) {
+  TestNode a, b;
+  ASSERT_TRUE(a.Start(1).ok());
+  ASSERT_TRUE(b.Start(2, {a.Address()}).ok());
+  a.net.AddPeerAddress(b.Address());
+  ASSERT_TRUE(WaitFor([&] { return a.net.Peers().size() == 1 && b.net.Peers().size() == 1; }));
+  // Both dials complete; the duplicate rule keeps the same single connection on both ends and
+  // nobody keeps redialing.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_EQ(a.net.Peers().size(), 1u);
+  ASSERT_EQ(b.net.Peers().size(), 1u);
+  EXPECT_NE(a.net.Peers()[0].inbound, b.net.Peers()[0].inbound);
+  EXPECT_LE(a.net.stats().connections_dialed + b.net.stats().connections_dialed, 3u);
+  a.net.Send(b.net.local_id(), Channel::kControl, AsBytes("one"));
+  EXPECT_TRUE(WaitFor([&] { return b.handler.Count("one") == 1; }));
+}
+
 TEST(Network, ReconnectsToABootnodeThatRestarts) {
   auto a = std::make_unique<TestNode>();
   ASSERT_TRUE(a->Start(1).ok());
