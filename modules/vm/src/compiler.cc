@@ -405,6 +405,7 @@ class FunctionCompiler {
   void Label() {
     EndBasicBlock();
     last_.at = UINT32_MAX;
+    add_at_ = UINT32_MAX;
     copy_at_ = UINT32_MAX;
   }
   void Patch(const Fixup& f, uint32_t target) {
@@ -445,6 +446,7 @@ class FunctionCompiler {
   LastOp last_;
   size_t consts_used_ = 0;         // a prefix of out_->consts: the ones read from their slots
   uint32_t copy_at_ = UINT32_MAX;  // the last instruction, if it is a Copy (see EmitCopy)
+  uint32_t add_at_ = UINT32_MAX;   // the last add of an immediate (see EmitCondBranch)
   uint32_t copy_end_ = 0;
   size_t max_height_ = 0;
   bool done_ = false;
@@ -651,12 +653,34 @@ Fixup FunctionCompiler::EmitCondBranch(bool when_true, Op cmp, const Entry& a, c
       return table;
     }();
     const Pair& p = kBranches[static_cast<int>(cmp)];
-    const uint32_t at = EmitOp(when_true ? p.yes : p.no);
-    if (IsImmOp(cmp)) {
-      Word(Use(a), static_cast<uint32_t>(ConstValue(b.slot)));
-    } else {
-      Word(Use(a), Use(b));
+    const Op br = when_true ? p.yes : p.no;
+    const uint32_t b_operand = IsImmOp(cmp) ? static_cast<uint32_t>(ConstValue(b.slot)) : Use(b);
+    // The add of an immediate just before, whose result is a: one instruction for both.
+    const bool wide = (cmp >= Op::kI64Eq && cmp <= Op::kI64GeU) ||
+                      (cmp >= ImmOf(Op::kI64Eq) && cmp <= ImmOf(Op::kI64GeU));
+    const Op add = ImmOf(wide ? Op::kI64Add : Op::kI32Add);
+    auto& code = out_->code;
+    if (add_at_ != UINT32_MAX && add_at_ + 3 == Here() &&
+        code[add_at_].op == handlers_[static_cast<int>(add)] &&
+        code[add_at_ + 1].u32[0] == a.slot && a.loc != Loc::kConst) {
+      const CodeWord to_from = code[add_at_ + 1];
+      const uint32_t added = code[add_at_ + 2].u32[1];
+      code.resize(add_at_);
+      if (!out_->offsets.empty() && out_->offsets.back().first == add_at_) out_->offsets.pop_back();
+      add_at_ = UINT32_MAX;
+      const int fused = br >= Op::kBrI32EqImm
+                            ? static_cast<int>(Op::kBrAddI32EqImm) +
+                                  (static_cast<int>(br) - static_cast<int>(Op::kBrI32EqImm))
+                            : static_cast<int>(Op::kBrAddI32Eq) +
+                                  (static_cast<int>(br) - static_cast<int>(Op::kBrI32Eq));
+      const uint32_t at = EmitOp(static_cast<Op>(fused));
+      code.push_back(to_from);
+      Word(added, b_operand);
+      Word(0, 0);
+      return {at, at + 3, 0};
     }
+    const uint32_t at = EmitOp(br);
+    Word(Use(a), b_operand);
     Word(0, 0);
     return {at, at + 2, 0};
   }

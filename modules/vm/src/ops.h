@@ -252,6 +252,8 @@ enum class Op : uint16_t {
 #define PHX_VM_NUM_IMM_ENUM(name, opcode, a, b, r) k##name##Imm,
 #define PHX_VM_BR_IMM_ENUM(name, get, op, negation) kBr##name##Imm,
 #define PHX_VM_MEM_ENUM(name, type, get, put, expr, load) k##name##Mem,
+#define PHX_VM_BR_ADD_ENUM(name, get, op, negation) kBrAdd##name,
+#define PHX_VM_BR_ADD_IMM_ENUM(name, get, op, negation) kBrAdd##name##Imm,
   PHX_VM_CONTROL_OPS(PHX_VM_OP_ENUM)
   PHX_VM_NUMERIC_OPS(PHX_VM_NUM_ENUM)
   PHX_VM_SAT_OPS(PHX_VM_NUM_ENUM)
@@ -261,12 +263,18 @@ enum class Op : uint16_t {
   PHX_VM_NUMERIC_OPS(PHX_VM_NUM_IMM_ENUM)
   PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_IMM_ENUM)
   PHX_VM_MEM_OPERAND_OPS(PHX_VM_MEM_ENUM)
+  // A fused branch whose first operand an add of an immediate computed just before (loop
+  // counters): both its register and immediate forms.
+  PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_ADD_ENUM)
+  PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_ADD_IMM_ENUM)
 #undef PHX_VM_OP_ENUM
 #undef PHX_VM_NUM_ENUM
 #undef PHX_VM_BR_ENUM
 #undef PHX_VM_NUM_IMM_ENUM
 #undef PHX_VM_BR_IMM_ENUM
 #undef PHX_VM_MEM_ENUM
+#undef PHX_VM_BR_ADD_ENUM
+#undef PHX_VM_BR_ADD_IMM_ENUM
   kCount
 };
 
