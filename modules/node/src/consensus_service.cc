@@ -14,6 +14,10 @@ enum ConsensusKind : uint8_t { kProposalKind = 0, kVoteKind = 1 };
 // Inputs waiting for the driver; beyond this, network messages are dropped (the driver is
 // overwhelmed; consensus recovers through later rounds and block sync).
 constexpr size_t kMaxQueuedInputs = 100'000;
+// How long a height may stand still before this node re-sends its own messages of it.
+constexpr auto kResendInterval = std::chrono::milliseconds(1000);
+// Own messages kept for re-sending: a proposal and two votes per round, for the latest rounds.
+constexpr size_t kMaxOwnMessages = 12;
 
 template <typename T>
 Bytes Tagged(uint8_t kind, const T& message) {
@@ -111,13 +115,19 @@ void ConsensusService::Enqueue(Queued q) {
 void ConsensusService::DriverLoop() {
   FollowHead(/*force=*/true);
   std::vector<Queued> batch;
+  auto next_resend = std::chrono::steady_clock::now() + kResendInterval;
   for (;;) {
     batch.clear();
+    bool resend = false;
     {
       std::unique_lock lock(mu_);
       for (;;) {
         if (stopping_) return;
         const auto now = std::chrono::steady_clock::now();
+        if (now >= next_resend) {
+          resend = true;
+          next_resend = now + kResendInterval;
+        }
         while (!timers_.empty() && timers_.begin()->first <= now) {
           batch.push_back(Queued{consensus::Input(timers_.begin()->second), std::nullopt});
           timers_.erase(timers_.begin());
@@ -126,20 +136,29 @@ void ConsensusService::DriverLoop() {
           batch.push_back(std::move(queue_.front()));
           queue_.pop_front();
         }
-        if (!batch.empty()) break;
-        if (timers_.empty())
-          cv_.wait(lock);
-        else
-          cv_.wait_until(lock, timers_.begin()->first);
+        if (!batch.empty() || resend) break;
+        auto wake = next_resend;
+        if (!timers_.empty()) wake = std::min(wake, timers_.begin()->first);
+        cv_.wait_until(lock, wake);
       }
     }
     for (Queued& q : batch) Handle(std::move(q));
+    if (resend) {
+      // Only when the height stood still for a whole interval: normal progress needs no resends.
+      const uint64_t height = engine_->status().height;
+      if (height == resend_seen_height_) ResendOwn(std::nullopt);
+      resend_seen_height_ = height;
+    }
   }
 }
 
 void ConsensusService::Handle(Queued q) {
   if (std::holds_alternative<HeadMoved>(q.item)) {
     FollowHead(/*force=*/false);
+    return;
+  }
+  if (auto* joined = std::get_if<PeerJoined>(&q.item)) {
+    ResendOwn(joined->peer);
     return;
   }
   consensus::StepResult r = engine_->Step(std::get<consensus::Input>(q.item));
@@ -174,10 +193,13 @@ void ConsensusService::FollowHead(bool force) {
 void ConsensusService::Execute(std::vector<consensus::Output>& outputs) {
   for (consensus::Output& out : outputs) {
     if (auto* p = std::get_if<consensus::BroadcastProposal>(&out)) {
-      if (network_)
-        network_->Broadcast(p2p::Channel::kConsensus, Tagged(kProposalKind, p->proposal));
+      Bytes payload = Tagged(kProposalKind, p->proposal);
+      if (network_) network_->Broadcast(p2p::Channel::kConsensus, payload);
+      RememberOwn(p->proposal.height, std::move(payload));
     } else if (auto* v = std::get_if<consensus::BroadcastVote>(&out)) {
-      if (network_) network_->Broadcast(p2p::Channel::kConsensus, Tagged(kVoteKind, v->vote));
+      Bytes payload = Tagged(kVoteKind, v->vote);
+      if (network_) network_->Broadcast(p2p::Channel::kConsensus, payload);
+      RememberOwn(v->vote.height, std::move(payload));
     } else if (auto* t = std::get_if<consensus::ScheduleTimeout>(&out)) {
       std::lock_guard lock(mu_);
       timers_.emplace(std::chrono::steady_clock::now() + std::chrono::milliseconds(t->delay_ms),
@@ -226,6 +248,25 @@ Status ConsensusService::CommitLocked(const types::Block& block,
   ASSIGN_OR_RETURN(ProducedBlock produced, chain_.CommitBlock(std::move(*prepared), cert));
   if (hooks_.on_commit) hooks_.on_commit(produced);
   return Status::Ok();
+}
+
+void ConsensusService::RememberOwn(uint64_t height, Bytes payload) {
+  if (height != own_height_) {
+    own_messages_.clear();
+    own_height_ = height;
+  }
+  own_messages_.push_back(std::move(payload));
+  if (own_messages_.size() > kMaxOwnMessages) own_messages_.pop_front();
+}
+
+void ConsensusService::ResendOwn(const std::optional<p2p::PeerId>& peer) {
+  if (!network_ || own_height_ != engine_->status().height) return;
+  for (const Bytes& m : own_messages_) {
+    if (peer)
+      network_->Send(*peer, p2p::Channel::kConsensus, m);
+    else
+      network_->Broadcast(p2p::Channel::kConsensus, m);
+  }
 }
 
 void ConsensusService::SubmitEvidence(const consensus::Evidence& e) {
@@ -289,6 +330,7 @@ consensus::Application::Check ConsensusService::CheckBlock(const types::Block& b
                  block.header.height, block.header.time_ms - now_ms);
     return Check::kInvalid;
   }
+  if (block.header.height <= chain_.head().height) return Check::kInvalid;  // sync got there first
   auto prepared = chain_.CheckBlock(block);
   if (!prepared.ok()) {
     PHX_LOG_WARN("refusing proposal: {}", prepared.status().message());
@@ -351,6 +393,7 @@ void ConsensusService::OnPeerConnected(const p2p::PeerInfo& peer) {
   PHX_LOG_INFO("peer {} connected ({}, {})", p2p::ShortPeerId(peer.id), peer.address,
                peer.inbound ? "inbound" : "outbound");
   sync_->OnPeerConnected(peer.id);
+  Enqueue(Queued{PeerJoined{peer.id}, std::nullopt});
 }
 
 void ConsensusService::OnPeerDisconnected(const p2p::PeerId& peer, std::string_view reason) {

@@ -88,8 +88,11 @@ class ConsensusService final : public consensus::Application,
   // A message for the driver: an engine input (with the peer that sent it, if any), or a note
   // that sync moved the head.
   struct HeadMoved {};
+  struct PeerJoined {
+    p2p::PeerId peer;
+  };
   struct Queued {
-    std::variant<consensus::Input, HeadMoved> item;
+    std::variant<consensus::Input, HeadMoved, PeerJoined> item;
     std::optional<p2p::PeerId> from;
   };
 
@@ -103,6 +106,13 @@ class ConsensusService final : public consensus::Application,
   Status CommitLocked(const types::Block& block, const types::CommitCertificate& cert,
                       std::optional<PreparedBlock> prepared);
   void SubmitEvidence(const consensus::Evidence& e);
+  // Records an own signed message of the current height for re-sending.
+  void RememberOwn(uint64_t height, Bytes payload);
+  // Sends this node's own messages of the current height again: to `peer` (a peer that just
+  // connected), or to everyone when the height has not moved for a while. Votes are gossiped
+  // once; without this, a validator that restarts or reconnects mid-round never learns the votes
+  // it missed and a network that lost quorum could not regain it.
+  void ResendOwn(const std::optional<p2p::PeerId>& peer);
 
   Chain& chain_;
   mempool::Mempool& pool_;
@@ -117,6 +127,10 @@ class ConsensusService final : public consensus::Application,
   // Blocks executed for the height being decided, by hash (driver thread only).
   std::map<Hash32, PreparedBlock> prepared_;
   uint64_t prepared_height_ = 0;
+  // Own proposal and votes of own_height_, newest last (driver thread only).
+  std::deque<Bytes> own_messages_;
+  uint64_t own_height_ = 0;
+  uint64_t resend_seen_height_ = 0;
 
   std::mutex commit_mu_;  // serialises CommitLocked
 
