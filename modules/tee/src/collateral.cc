@@ -220,6 +220,8 @@ Outcome<std::shared_ptr<const VerifiedCollateral>> VerifyCollateral(const Collat
   TEE_ASSIGN_OR_FAIL(out->qe_identity_, ParseQeIdentity(qe_body));
   w.push_back(
       {"QE Identity", out->qe_identity_.issue_date_unix, out->qe_identity_.next_update_unix});
+  certs->known = {{certs->root.get(), internal::CertDer(certs->root.get())},
+                  {certs->pck_ca.get(), internal::CertDer(certs->pck_ca.get())}};
   out->certs_ = std::move(certs);
   out->files_ = files;
   return std::shared_ptr<const VerifiedCollateral>(std::move(out));

@@ -13,6 +13,8 @@ struct CollateralCerts {
   X509CrlPtr pck_crl;       // signature checked by pck_ca
   X509CrlPtr root_crl;      // signature checked by root
   FixedBytes<64> root_key;  // raw x||y of root
+  // root and pck_ca with their DER, reused when a quote's chain carries the same certificates.
+  std::vector<KnownCert> known;
 };
 
 // The key every chain must end at: Intel's, unless a test replaced it (see testing.h).

@@ -8,6 +8,7 @@
 #include <openssl/pem.h>
 
 #include <cstdio>
+#include <cstring>
 
 namespace phalanx::tee::internal {
 namespace {
@@ -24,7 +25,17 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
 
 }  // namespace
 
-std::optional<std::vector<X509Ptr>> ParsePemChain(std::string_view pem, size_t max_certs) {
+Bytes CertDer(X509* cert) {
+  int len = i2d_X509(cert, nullptr);
+  if (len <= 0) return {};
+  Bytes out(static_cast<size_t>(len));
+  uint8_t* p = out.data();
+  i2d_X509(cert, &p);
+  return out;
+}
+
+std::optional<std::vector<X509Ptr>> ParsePemChain(std::string_view pem, size_t max_certs,
+                                                  const std::vector<KnownCert>& known) {
   // Strict: only CERTIFICATE blocks separated by whitespace, so that no unsigned byte of the
   // certification data can change without the chain failing.
   static constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
@@ -48,7 +59,30 @@ std::optional<std::vector<X509Ptr>> ParsePemChain(std::string_view pem, size_t m
     std::string_view block = pem.substr(begin, end - begin);
     std::unique_ptr<BIO, decltype(&BIO_free)> bio(
         BIO_new_mem_buf(block.data(), static_cast<int>(block.size())), &BIO_free);
-    X509* c = bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr;
+    unsigned char* der = nullptr;
+    long der_len = 0;
+    // PEM_bytes_read_bio is PEM_read_bio_X509 without the X509 decode (same block rules).
+    if (!bio || PEM_bytes_read_bio(&der, &der_len, nullptr, PEM_STRING_X509, bio.get(), nullptr,
+                                   nullptr) != 1)
+      return std::nullopt;
+    std::unique_ptr<unsigned char, void (*)(unsigned char*)> owned(
+        der, [](unsigned char* p) { OPENSSL_free(p); });
+    X509* c = nullptr;
+    for (const KnownCert& k : known) {
+      if (k.der.size() == static_cast<size_t>(der_len) &&
+          std::memcmp(k.der.data(), der, k.der.size()) == 0 && X509_up_ref(k.cert) == 1) {
+        c = k.cert;
+        break;
+      }
+    }
+    if (!c) {
+      const unsigned char* p = der;
+      c = d2i_X509(nullptr, &p, der_len);
+      if (c && p != der + der_len) {  // trailing bytes after the certificate
+        X509_free(c);
+        c = nullptr;
+      }
+    }
     if (!c) return std::nullopt;
     out.emplace_back(c);
     pos = end;

@@ -28,9 +28,20 @@ using X509Ptr = std::unique_ptr<X509, X509Free>;
 using X509CrlPtr = std::unique_ptr<X509_CRL, X509CrlFree>;
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyFree>;
 
+// A certificate already parsed and checked, with its DER encoding.
+struct KnownCert {
+  X509* cert;
+  Bytes der;
+};
+
 // Every certificate of a PEM text, in order; nullopt if a block does not parse, the text holds
-// none, or more than max_certs.
-std::optional<std::vector<X509Ptr>> ParsePemChain(std::string_view pem, size_t max_certs);
+// none, or more than max_certs. A block whose DER equals that of a `known` certificate yields that
+// object (reference-counted) instead of a fresh decode: OpenSSL 3 spends most of a quote's chain
+// time decoding certificates, and a quote's PCK CA and root are normally the collateral's.
+std::optional<std::vector<X509Ptr>> ParsePemChain(std::string_view pem, size_t max_certs,
+                                                  const std::vector<KnownCert>& known = {});
+// The DER encoding of a certificate.
+Bytes CertDer(X509* cert);
 X509CrlPtr ParseDerCrl(ByteView der);
 
 // The uncompressed P-256 public key x||y of a certificate; nullopt if it is not a P-256 key.

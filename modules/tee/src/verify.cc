@@ -53,9 +53,15 @@ Check CheckPckChain(const std::vector<X509Ptr>& chain, const internal::Collatera
   X509* leaf = chain[0].get();
   X509* ca = chain[1].get();
   X509* root = chain[2].get();
-  TEE_TRY(internal::CheckPinnedRoot(root, "the PCK certificate chain in the quote"));
-  if (X509_check_issued(root, ca) != X509_V_OK || X509_verify(ca, X509_get0_pubkey(root)) != 1 ||
-      X509_check_ca(ca) == 0)
+  // The collateral's root and PCK CA were checked when the collateral was verified (pinned root,
+  // CA issued and signed by it). Byte-identical certificates in the quote need no second check:
+  // per quote, only the PCK leaf's signature is new.
+  bool same_root = X509_cmp(root, certs.root.get()) == 0;
+  bool same_ca = same_root && X509_cmp(ca, certs.pck_ca.get()) == 0;
+  if (!same_root)
+    TEE_TRY(internal::CheckPinnedRoot(root, "the PCK certificate chain in the quote"));
+  if (!same_ca && (X509_check_issued(root, ca) != X509_V_OK ||
+                   X509_verify(ca, X509_get0_pubkey(root)) != 1 || X509_check_ca(ca) == 0))
     return ChainFail("'" + internal::CommonName(ca) + "' is not a CA validly signed by the root");
   if (X509_check_issued(ca, leaf) != X509_V_OK || X509_verify(leaf, X509_get0_pubkey(ca)) != 1)
     return ChainFail("the PCK certificate is not validly signed by '" + internal::CommonName(ca) +
@@ -131,26 +137,13 @@ Check CheckSignatures(const Quote& q, X509* leaf) {
   return std::nullopt;
 }
 
-Outcome<std::vector<X509Ptr>> ParseChain(const Quote& q) {
-  auto chain = internal::ParsePemChain(q.pck_chain_pem, kMaxChainCertificates);
+Outcome<std::vector<X509Ptr>> ParseChain(const Quote& q,
+                                         const std::vector<internal::KnownCert>& known = {}) {
+  auto chain = internal::ParsePemChain(q.pck_chain_pem, kMaxChainCertificates, known);
   if (!chain)
     return ChainFail("the PEM text is not 1.." + std::to_string(kMaxChainCertificates) +
                      " well-formed certificates (the limit) separated by whitespace");
   return std::move(*chain);
-}
-
-// The collateral for a quote from the cache: by TEE type and the FMSPC of the PCK leaf (read
-// before the chain is verified, only to choose the collateral; the steps then check it all).
-Check VerifyFromCache(const Quote& q, const CollateralCache& cache, int64_t t, QuoteVerdict& v) {
-  TEE_ASSIGN_OR_FAIL(auto chain, ParseChain(q));
-  if (chain.empty()) return ChainFail("no certificate");
-  TEE_ASSIGN_OR_FAIL(PckExtensions pck, ReadPckExtensions(chain[0].get()));
-  std::shared_ptr<const VerifiedCollateral> c = cache.Get(q.tee, pck.fmspc);
-  if (!c)
-    return Fail(ErrorCode::kFmspcMismatch,
-                "no collateral is held for " + std::string(TeeTypeName(q.tee)) + " FMSPC " +
-                    ToHex(pck.fmspc) + "; submit this platform's collateral from Intel PCS first");
-  return QuoteVerification(*c, t, v).All();
 }
 
 QuoteVerdict Finish(QuoteVerdict v, Check failed) {
@@ -167,19 +160,33 @@ QuoteVerdict Finish(QuoteVerdict v, Check failed) {
 struct QuoteVerification::State {
   std::vector<X509Ptr> chain;
   std::optional<PckExtensions> pck;
+  // Certificates the chain may reuse instead of decoding: the collateral's root and PCK CA, and a
+  // PCK leaf already decoded to find the collateral (VerifyFromCache).
+  std::vector<internal::KnownCert> known;
+  X509Ptr decoded_leaf;
 };
+
+namespace internal {
+struct QuoteVerificationAccess {
+  static void ReuseLeaf(QuoteVerification& s, X509Ptr leaf) {
+    s.state_->known.push_back({leaf.get(), CertDer(leaf.get())});
+    s.state_->decoded_leaf = std::move(leaf);
+  }
+};
+}  // namespace internal
 
 QuoteVerification::QuoteVerification(const VerifiedCollateral& collateral, int64_t at_unix,
                                      QuoteVerdict& verdict)
     : collateral_(collateral), at_unix_(at_unix), v_(verdict), state_(std::make_unique<State>()) {
   PHX_CHECK(v_.quote.has_value(), "QuoteVerification needs a parsed quote");
+  state_->known = collateral.certs().known;
 }
 
 QuoteVerification::~QuoteVerification() = default;
 
 Check QuoteVerification::Chain() {
   state_->chain.clear();
-  TEE_ASSIGN_OR_FAIL(state_->chain, ParseChain(*v_.quote));
+  TEE_ASSIGN_OR_FAIL(state_->chain, ParseChain(*v_.quote, state_->known));
   TEE_TRY(CheckPckChain(state_->chain, collateral_.certs()));
   v_.pck_issuer_ca = internal::CommonName(state_->chain[1].get());
   return CheckTimes(collateral_, state_->chain, at_unix_);
@@ -211,6 +218,29 @@ Check QuoteVerification::All() {
   TEE_TRY(Crls());
   TEE_TRY(Signatures());
   return Tcb();
+}
+
+// The collateral for a quote from the cache: by TEE type and the FMSPC of the PCK leaf (read
+// before the chain is verified, only to choose the collateral; the steps then check it all).
+static Check VerifyFromCache(const Quote& q, const CollateralCache& cache, int64_t t,
+                             QuoteVerdict& v) {
+  // Only the first certificate (the PCK leaf) is decoded here; the steps reuse it, and the
+  // collateral's PCK CA and root, when the chain carries the same bytes.
+  std::string_view pem = q.pck_chain_pem;
+  constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
+  size_t end = pem.find(kEnd);
+  auto leaf = internal::ParsePemChain(
+      pem.substr(0, end == std::string_view::npos ? pem.size() : end + kEnd.size()), 1);
+  if (!leaf) return ChainFail("the first certificate is not well-formed PEM");
+  TEE_ASSIGN_OR_FAIL(PckExtensions pck, ReadPckExtensions((*leaf)[0].get()));
+  std::shared_ptr<const VerifiedCollateral> c = cache.Get(q.tee, pck.fmspc);
+  if (!c)
+    return Fail(ErrorCode::kFmspcMismatch,
+                "no collateral is held for " + std::string(TeeTypeName(q.tee)) + " FMSPC " +
+                    ToHex(pck.fmspc) + "; submit this platform's collateral from Intel PCS first");
+  QuoteVerification steps(*c, t, v);
+  internal::QuoteVerificationAccess::ReuseLeaf(steps, std::move((*leaf)[0]));
+  return steps.All();
 }
 
 QuoteVerdict VerifySimulated(ByteView quote_bytes, const VerifyOptions& options) {

@@ -10,6 +10,10 @@
 
 namespace phalanx::tee {
 
+namespace internal {
+struct QuoteVerificationAccess;
+}
+
 class QuoteVerification {
  public:
   // `verdict.quote` must be set (a parsed quote); the steps fill the other fields. Each step
@@ -33,6 +37,7 @@ class QuoteVerification {
   Check All();
 
  private:
+  friend struct internal::QuoteVerificationAccess;
   struct State;
   const VerifiedCollateral& collateral_;
   int64_t at_unix_;
