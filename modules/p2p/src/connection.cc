@@ -12,6 +12,12 @@
 #include "phalanx/crypto/hash.h"
 
 namespace phalanx::p2p {
+namespace {
+
+// Frames with smaller payloads are coalesced into shared Noise messages.
+constexpr size_t kCoalesceBelowBytes = 4096;
+
+}  // namespace
 
 Conn* Network::Impl::AddConn(int fd, bool inbound, std::string ip, std::string address) {
   auto conn = std::make_unique<Conn>();
@@ -305,7 +311,16 @@ void Network::Impl::SendNow(Conn* c, Channel channel, ByteView payload) {
                  ChannelName(channel), payload.size());
     return;
   }
-  Status s = SealFrame(c->transport->send, channel, payload, c->out);
+  // Small frames share Noise messages: one AEAD call and one record header for many votes or
+  // transactions queued in the same loop iteration. Large frames are sealed directly.
+  Status s;
+  if (payload.size() < kCoalesceBelowBytes) {
+    AppendFramePlaintext(channel, payload, c->staged);
+    if (c->staged.size() >= kNoiseMaxPlaintextBytes) s = SealStaged(c);
+  } else {
+    s = SealStaged(c);
+    if (s.ok()) s = SealFrame(c->transport->send, channel, payload, c->out);
+  }
   if (!s.ok()) {
     Close(c, s.ToString());
     return;
@@ -319,6 +334,14 @@ void Network::Impl::SendNow(Conn* c, Channel channel, ByteView payload) {
   MarkDirty(c);
   // Large backlogs go out now rather than at the end of the loop iteration.
   if (c->pending() >= (size_t{1} << 20)) Flush(c);
+}
+
+Status Network::Impl::SealStaged(Conn* c) {
+  if (c->staged.empty()) return Status::Ok();
+  Status s = SealPlaintext(c->transport->send, c->staged, c->out);
+  c->staged.clear();
+  if (c->staged.capacity() > (size_t{1} << 20)) Bytes().swap(c->staged);
+  return s;
 }
 
 void Network::Impl::MarkDirty(Conn* c) {
@@ -336,6 +359,13 @@ void Network::Impl::OnWritable(Conn* c) {
 }
 
 void Network::Impl::Flush(Conn* c) {
+  if (c->state == ConnState::kEstablished) {
+    Status sealed = SealStaged(c);
+    if (!sealed.ok()) {
+      Close(c, sealed.ToString());
+      return;
+    }
+  }
   while (c->state != ConnState::kClosed && c->pending() > 0 && c->state != ConnState::kConnecting) {
     const ssize_t n = ::send(c->fd, c->out.data() + c->out_pos, c->pending(), MSG_NOSIGNAL);
     if (n < 0) {

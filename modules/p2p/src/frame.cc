@@ -133,6 +133,30 @@ Status SealFrame(noise::CipherState& cipher, Channel channel, ByteView payload, 
   return Status::Ok();
 }
 
+void AppendFramePlaintext(Channel channel, ByteView payload, Bytes& plaintext) {
+  const size_t frame_len = 1 + payload.size();
+  for (int i = 0; i < 4; ++i) plaintext.push_back(static_cast<uint8_t>(frame_len >> (8 * i)));
+  plaintext.push_back(static_cast<uint8_t>(channel));
+  plaintext.insert(plaintext.end(), payload.begin(), payload.end());
+}
+
+Status SealPlaintext(noise::CipherState& cipher, ByteView plaintext, Bytes& wire) {
+  while (!plaintext.empty()) {
+    const size_t chunk = std::min(kNoiseMaxPlaintextBytes, plaintext.size());
+    const size_t at = wire.size();
+    const size_t ct_len = chunk + kNoiseTagBytes;
+    wire.resize(at + kRecordHeaderBytes + ct_len);
+    uint8_t* rec = wire.data() + at;
+    rec[0] = static_cast<uint8_t>(ct_len >> 8);
+    rec[1] = static_cast<uint8_t>(ct_len);
+    uint8_t* body = rec + kRecordHeaderBytes;
+    std::memcpy(body, plaintext.data(), chunk);
+    RETURN_IF_ERROR(cipher.EncryptWithAd(ByteView(), ByteView(body, chunk), body));
+    plaintext = plaintext.subspan(chunk);
+  }
+  return Status::Ok();
+}
+
 Status OpenRecord(noise::CipherState& cipher, ByteView record, Bytes& plaintext) {
   if (record.size() < kNoiseTagBytes) return Corruption("noise record shorter than the tag");
   const size_t at = plaintext.size();

@@ -46,6 +46,7 @@ struct Conn {
   RecordReader records;
   FrameDecoder frames{kMaxFrameBytes};
   Bytes plaintext;  // scratch for one record's plaintext
+  Bytes staged;     // plaintext of small frames, sealed together before the next write
   Bytes out;        // encrypted bytes not yet written
   size_t out_pos = 0;
   bool want_write = false;  // EPOLLOUT registered
@@ -54,7 +55,7 @@ struct Conn {
   uint64_t last_recovery_ms = 0;
   uint64_t messages_sent = 0, messages_received = 0, bytes_sent = 0, bytes_received = 0;
 
-  size_t pending() const { return out.size() - out_pos; }
+  size_t pending() const { return out.size() - out_pos + staged.size(); }
 };
 
 struct Dial {
@@ -136,6 +137,8 @@ struct Network::Impl {
   void QueueFrame(Conn* c, Channel channel, ByteView payload, bool bypass_faults = false);
   void SendNow(Conn* c, Channel channel, ByteView payload);
   void MarkDirty(Conn* c);
+  // Encrypts the staged small frames into `out`.
+  Status SealStaged(Conn* c);
   void Flush(Conn* c);
   void UpdateInterest(Conn* c);
   void Penalize(Conn* c, Verdict verdict, std::string_view reason);

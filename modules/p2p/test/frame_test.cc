@@ -55,6 +55,39 @@ TEST(Frame, FramesSurviveAnySplitOfTheByteStream) {
   }
 }
 
+TEST(Frame, CoalescedFramesShareRecordsAndDecodeAlike) {
+  Pipe p;
+  Bytes staged, wire;
+  for (uint8_t i = 0; i < 100; ++i) {
+    AppendFramePlaintext(Channel::kConsensus, Bytes(200, i), staged);
+  }
+  ASSERT_TRUE(SealPlaintext(p.send, staged, wire).ok());
+  RecordReader records;
+  records.Append(wire);
+  FrameDecoder frames(kMaxFrameBytes);
+  int n = 0, record_count = 0;
+  for (;;) {
+    auto rec = records.Next();
+    ASSERT_TRUE(rec.ok());
+    if (!rec->has_value()) break;
+    ++record_count;
+    Bytes plain;
+    ASSERT_TRUE(OpenRecord(p.receive, **rec, plain).ok());
+    ASSERT_TRUE(frames
+                    .Feed(plain,
+                          [&](Channel ch, ByteView payload) {
+                            EXPECT_EQ(ch, Channel::kConsensus);
+                            EXPECT_EQ(Bytes(payload.begin(), payload.end()),
+                                      Bytes(200, static_cast<uint8_t>(n)));
+                            ++n;
+                            return Status::Ok();
+                          })
+                    .ok());
+  }
+  EXPECT_EQ(n, 100);
+  EXPECT_EQ(record_count, 1);  // 20,500 plaintext bytes fit one Noise message
+}
+
 TEST(Frame, ZeroLengthAndUnknownChannelAreCorruption) {
   auto ignore = [](Channel, ByteView) { return Status::Ok(); };
   FrameDecoder a(kMaxFrameBytes);

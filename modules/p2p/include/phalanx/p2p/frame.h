@@ -66,6 +66,11 @@ class FrameDecoder {
 
 // Encrypts one frame into records appended to `wire`. FailedPrecondition if the nonce ran out.
 Status SealFrame(noise::CipherState& cipher, Channel channel, ByteView payload, Bytes& wire);
+// Appends one frame's plaintext (header and payload) to `plaintext` without encrypting it, so a
+// sender can coalesce small frames and seal them together with SealPlaintext.
+void AppendFramePlaintext(Channel channel, ByteView payload, Bytes& plaintext);
+// Encrypts a piece of the plaintext stream into records of at most kNoiseMaxPlaintextBytes.
+Status SealPlaintext(noise::CipherState& cipher, ByteView plaintext, Bytes& wire);
 // Decrypts one record's ciphertext, appending the plaintext to `plaintext`.
 Status OpenRecord(noise::CipherState& cipher, ByteView record, Bytes& plaintext);
 // Appends `u16 BE length || message` (handshake messages use the same record format).
