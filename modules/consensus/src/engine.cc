@@ -23,6 +23,8 @@ std::string_view VerdictName(Verdict v) {
       return "duplicate";
     case Verdict::kWrongHeight:
       return "wrong height";
+    case Verdict::kBuffered:
+      return "buffered for the next height";
     case Verdict::kRoundOutOfRange:
       return "round out of range";
     case Verdict::kTooManyProposals:
@@ -66,6 +68,9 @@ struct Engine::HeightState {
   std::map<std::pair<uint32_t, VoteType>, Vote> own_votes;
   std::map<uint32_t, Proposal> own_proposals;
   std::set<std::tuple<uint32_t, VoteType, uint32_t>> evidenced;
+  // Unverified messages for height + 1 (at most kMaxNextHeightMessages): a node that decides a
+  // little later than its peers would otherwise drop the next proposal and first votes.
+  std::vector<std::variant<Proposal, Vote>> next_height;
 
   RoundState& At(uint32_t r) {
     auto it = rounds.find(r);
@@ -90,6 +95,8 @@ class Engine::Run {
   Verdict OnVerdict(const BlockVerdict& v);
   Verdict OnCommitted(const CommittedBlock& c);
 
+  template <typename M>
+  Verdict Buffer(const M& m);
   bool EnterHeight(uint64_t height, std::optional<types::CommitCertificate> last_commit);
   void RestoreFromWal();
   void StartRound(uint32_t round);
@@ -334,8 +341,26 @@ void Engine::Run::Decide(const types::CommitCertificate& cert) {
   if (Status st = e_.wal_.TruncateBelow(height); !st.ok())
     return Halt(
         st.WithContext("truncating the consensus WAL after height " + std::to_string(height)));
+  std::vector<std::variant<Proposal, Vote>> early = std::move(s.next_height);
   if (!EnterHeight(height + 1, cert)) return;
   Schedule(TimeoutStep::kCommit, height + 1, 0, e_.TimeoutMs(TimeoutStep::kCommit, 0));
+  // Messages that arrived for this height while the last one was being decided: checked now that
+  // the validator set is known. They only fill the vote sets; rules run from round 0 on.
+  for (const auto& m : early) {
+    if (const auto* p = std::get_if<Proposal>(&m)) {
+      OnProposal(*p);
+    } else {
+      OnVote(std::get<Vote>(m));
+    }
+  }
+}
+
+template <typename M>
+Verdict Engine::Run::Buffer(const M& m) {
+  HeightState& s = S();
+  if (s.next_height.size() >= kMaxNextHeightMessages) return Verdict::kWrongHeight;
+  s.next_height.emplace_back(m);
+  return Verdict::kBuffered;
 }
 
 Application::Check Engine::Run::CheckOf(const Hash32& hash) {
@@ -352,6 +377,7 @@ Application::Check Engine::Run::CheckOf(const Hash32& hash) {
 
 Verdict Engine::Run::OnProposal(const Proposal& p) {
   HeightState& s = S();
+  if (p.height == s.height + 1) return Buffer(p);
   if (p.height != s.height) return Verdict::kWrongHeight;
   if (p.round > s.round + kMaxRoundsAhead) return Verdict::kRoundOutOfRange;
   if (p.pol_round < -1 || (p.pol_round >= 0 && static_cast<uint32_t>(p.pol_round) >= p.round) ||
@@ -372,6 +398,7 @@ Verdict Engine::Run::OnProposal(const Proposal& p) {
 
 Verdict Engine::Run::OnVote(const Vote& v) {
   HeightState& s = S();
+  if (v.height == s.height + 1) return Buffer(v);
   if (v.height != s.height) return Verdict::kWrongHeight;
   if (v.round > s.round + kMaxRoundsAhead) return Verdict::kRoundOutOfRange;
   if (v.validator_index >= s.validators.validators.size()) return Verdict::kUnknownValidator;

@@ -258,14 +258,39 @@ TEST_F(ConsensusRules, PrecommitQuorumCommitsWithAssembledCertificate) {
 TEST_F(ConsensusRules, VotesForUnknownHeightsAreIgnored) {
   Node n(vals, me);
   n.engine.Step(Start{1, std::nullopt});
-  for (uint64_t h : {0ull, 2ull, 1000ull}) {
+  for (uint64_t h : {0ull, 3ull, 1000ull}) {
     StepResult r = n.engine.Step(VoteMsg{vals.Vote(VoteType::kPrevote, h, 0, kNil, p0)});
     EXPECT_EQ(r.verdict, Verdict::kWrongHeight);
     EXPECT_TRUE(r.outputs.empty());
     EXPECT_FALSE(IsPeerFault(r.verdict));
   }
-  StepResult r = n.engine.Step(ProposalMsg{vals.MakeProposal(2, 0, MakeBlock(2, 1))});
+  StepResult r = n.engine.Step(ProposalMsg{vals.MakeProposal(3, 0, MakeBlock(3, 1))});
   EXPECT_EQ(r.verdict, Verdict::kWrongHeight);
+}
+
+TEST_F(ConsensusRules, NextHeightMessagesAreKeptUntilThatHeightStarts) {
+  Node n(vals, me);
+  n.engine.Step(Start{1, std::nullopt});
+  types::Block a = MakeBlock(1, 1);
+  types::Block b = MakeBlock(2, 1);
+  b.header.parent_hash = a.Hash();
+  // Height 2's proposal and a forged vote arrive before this node has decided height 1.
+  types::Vote forged = vals.Vote(VoteType::kPrevote, 2, 0, kNil, p0);
+  forged.signature[0] ^= 1;
+  EXPECT_EQ(n.engine.Step(ProposalMsg{vals.MakeProposal(2, 0, b)}).verdict, Verdict::kBuffered);
+  EXPECT_EQ(n.engine.Step(VoteMsg{forged}).verdict, Verdict::kBuffered);
+  n.engine.Step(ProposalMsg{vals.MakeProposal(1, 0, a)});
+  for (uint32_t i = 0, added = 0; i < 4 && added < 3; ++i)
+    if (i != me && ++added)
+      n.engine.Step(VoteMsg{vals.Vote(VoteType::kPrecommit, 1, 0, a.Hash(), i)});
+  ASSERT_EQ(n.engine.status().height, 2u);
+  // Round 0 of height 2 starts after timeout_commit: the buffered proposal is prevoted at once
+  // (if this node is not height 2's proposer itself).
+  if (ProposerIndex(vals.set, 2, 0) == me) GTEST_SKIP();
+  StepResult r = n.engine.Step(Timeout{2, 0, TimeoutStep::kCommit});
+  auto prevotes = VotesOf(r, VoteType::kPrevote);
+  ASSERT_EQ(prevotes.size(), 1u);
+  EXPECT_EQ(prevotes[0].block_hash, b.Hash());
 }
 
 TEST_F(ConsensusRules, InvalidSignaturesAreRejectedWithATypedReason) {

@@ -69,6 +69,18 @@ TEST(ConsensusLimits, AtMostMaxVoteValuesPerSlotOfAnEquivocatorCount) {
   }
 }
 
+TEST(ConsensusLimits, AtMostMaxNextHeightMessagesAreBuffered) {
+  testing::Validators vals(4);
+  testing::TestApp app(vals.set);
+  MemWal wal;
+  Engine e(Config{}, testing::kGenesis, vals.keys[0], app, wal);
+  e.Step(Start{1, std::nullopt});
+  types::Vote v = vals.Vote(types::VoteType::kPrevote, 2, 0, Hash32{}, 1);
+  for (size_t i = 0; i < kMaxNextHeightMessages; ++i)
+    ASSERT_EQ(e.Step(VoteMsg{v}).verdict, Verdict::kBuffered) << i;
+  EXPECT_EQ(e.Step(VoteMsg{v}).verdict, Verdict::kWrongHeight);
+}
+
 TEST(ConsensusLimits, ProposalsLargerThanMaxProposalBytesAreRejectedBeforeDecoding) {
   Bytes huge(kMaxProposalBytes + 1, 0);
   Result<Proposal> p = DecodeProposal(huge);

@@ -159,6 +159,7 @@ enum class Verdict : uint8_t {
   kAccepted,
   kDuplicate,         // already had exactly this message
   kWrongHeight,       // not for the height being decided (stale or too far ahead)
+  kBuffered,          // for the next height: kept unverified, checked when that height starts
   kRoundOutOfRange,   // more than kMaxRoundsAhead rounds ahead
   kTooManyProposals,  // kMaxProposalsPerRound distinct proposals already kept for this round
   kEquivocation,      // validly signed, conflicts with an earlier vote: Evidence emitted, and

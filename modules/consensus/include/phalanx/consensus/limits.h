@@ -16,6 +16,9 @@ inline constexpr uint32_t kMaxRoundsAhead = 64;
 // Distinct validly signed proposals kept per round. An honest proposer sends one; an equivocating
 // one may send more, and we keep a few so that the block a quorum actually voted for is at hand.
 inline constexpr size_t kMaxProposalsPerRound = 4;
+// Messages for the next height kept (unverified) until this height is decided; more are
+// ignored (gossip delivers them again). Enough for every vote of two rounds of the largest set.
+inline constexpr size_t kMaxNextHeightMessages = 4 * types::kMaxValidators;
 // Distinct block hashes counted per validator, round and vote type. An honest validator votes
 // once; an equivocating one is reported (Evidence) and its conflicting votes still count for
 // their values, up to this many, so that a polka it helped make stays visible everywhere.
