@@ -11,8 +11,9 @@
 //   state     - every node's app state root at each height equals every other node's;
 //   liveness  - after the fault phase ends (network healed, crashed nodes restarted) every honest
 //               node commits kLiveHeights new heights within liveness_bound_ms of simulated time;
-//   evidence  - with a Byzantine validator, honest nodes output Evidence, and only ever against
-//               the Byzantine validator.
+//   evidence  - honest nodes output Evidence only ever against the Byzantine validator, and do
+//               output some once it has double-voted at 3 heights the honest nodes were deciding
+//               (a Byzantine node cut off by a partition double-votes where nobody listens).
 #pragma once
 
 #include <cstdint>
@@ -52,6 +53,10 @@ struct Scenario {
   consensus::Config config;
   bool lossy_wal = false;  // the WAL forgets unsynced appends on a crash (must be caught)
   uint64_t liveness_bound_ms = 30'000;
+  // Benchmarks turn these off: every node then verifies every signature itself, and messages go
+  // only from their signer to each peer (no relaying, which costs n^2 deliveries per message).
+  bool shared_signature_cache = true;
+  bool flood = true;
   uint64_t stop_at_height = 0;  // > 0: stop once every honest node has committed it (benchmarks)
 };
 

@@ -39,7 +39,7 @@ Scenario MakeScenario(uint64_t seed, bool lossy_wal) {
   s.config.timeout_prevote_ms = 60;
   s.config.timeout_precommit_ms = 60;
   s.config.timeout_delta_ms = 30;
-  s.config.timeout_commit_ms = r.Uniform(5, 30);  // > 0: the block time keeps sim time moving
+  s.config.timeout_commit_ms = r.Uniform(10, 60);  // > 0: the block time keeps sim time moving
   // Small clusters commit a height every few ms: a shorter fault phase keeps them cheap.
   s.fault_phase_ms = s.validators <= 2 ? r.Uniform(100, 600) : r.Uniform(300, 2500);
   const size_t n = s.validators;

@@ -14,8 +14,14 @@ namespace phalanx::sim {
 
 class SimApp final : public consensus::Application {
  public:
-  SimApp(types::ValidatorSet validators, Hash32 genesis_hash, crypto::PublicKey me)
-      : validators_(std::move(validators)), genesis_hash_(genesis_hash), me_(me) {}
+  // `verifier` checks the signatures of carried commit certificates (shared with the engines).
+  SimApp(types::ValidatorSet validators, Hash32 genesis_hash, crypto::PublicKey me,
+         const consensus::SignatureVerifier& verifier)
+      : validators_(std::move(validators)),
+        validators_hash_(validators_.Hash()),
+        genesis_hash_(genesis_hash),
+        me_(me),
+        verifier_(verifier) {}
 
   // The node's local clock (simulated time plus this node's skew), used for header times.
   void set_now_ms(uint64_t now_ms) { now_ms_ = now_ms; }
@@ -36,6 +42,9 @@ class SimApp final : public consensus::Application {
   // Applies a decided block (the engine's Commit output or a synced one).
   void Apply(const types::Block& block, const types::CommitCertificate& cert);
 
+  // types::VerifyCommit's checks, with signatures through the shared verifier.
+  bool CertificateValid(const types::CommitCertificate& cert) const;
+
   uint64_t height() const { return blocks_.size(); }
   const std::optional<types::CommitCertificate>& last_commit() const { return last_cert_; }
   // Block, certificate and app-state root at height h (1-based; h <= height()).
@@ -47,8 +56,10 @@ class SimApp final : public consensus::Application {
   Hash32 StateRootAfter(uint64_t height, const Hash32& tx_root) const;
 
   types::ValidatorSet validators_;
+  Hash32 validators_hash_;
   Hash32 genesis_hash_;
   crypto::PublicKey me_;
+  const consensus::SignatureVerifier& verifier_;
   uint64_t now_ms_ = 0;
   std::vector<types::Block> blocks_;
   std::vector<types::CommitCertificate> certs_;
