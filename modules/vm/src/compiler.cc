@@ -183,6 +183,15 @@ Op MemOperandLoad(Op op) {
   }
 }
 
+// The shifted-operand form of `op` whose b is `shift`'s result (or kCount).
+Op ShiftedOf(Op op, Op shift) {
+#define PHX_VM_SHIFTED_CASE(name, sh, get, put, expr, shifted) \
+  if (op == Op::k##name && shift == Op::k##sh) return Op::k##name##sh;
+  PHX_VM_SHIFTED_OPS(PHX_VM_SHIFTED_CASE)
+#undef PHX_VM_SHIFTED_CASE
+  return Op::kCount;
+}
+
 // At most this many lazy entries: keeps every scan over them constant-time.
 constexpr size_t kMaxLazy = 16;
 
@@ -361,7 +370,7 @@ class FunctionCompiler {
     out_->code.push_back(w);
   }
   void Word64(uint64_t v) { out_->code.push_back(CodeWord{.u64 = v}); }
-  // A copy right after another becomes one two-copy instruction (a dispatch saved).
+  // Copies right after one another become one instruction of up to four (dispatches saved).
   void EmitCopy(uint32_t dst, uint32_t src) {
     if (IsConstSlot(src)) {  // a constant is an immediate
       const uint64_t v = ConstValue(src);
@@ -376,9 +385,12 @@ class FunctionCompiler {
       return;
     }
     if (copy_at_ != UINT32_MAX && copy_end_ == Here()) {
-      out_->code[copy_at_].op = handlers_[static_cast<int>(Op::kCopy2)];
+      static constexpr Op kMore[] = {Op::kCopy2, Op::kCopy3, Op::kCopy4};
+      const uint32_t n = Here() - copy_at_ - 1;  // copies in it so far
+      out_->code[copy_at_].op = handlers_[static_cast<int>(kMore[n - 1])];
       Word(dst, src);
-      copy_at_ = UINT32_MAX;
+      copy_end_ = Here();
+      if (n + 1 == 4) copy_at_ = UINT32_MAX;
       return;
     }
     const uint32_t at = EmitOp(Op::kCopy);

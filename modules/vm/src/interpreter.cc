@@ -78,12 +78,17 @@ std::optional<Trap> Interpreter::Run(Machine* m, const FunctionInstance* entry, 
 #define PHX_VM_MEM_LABEL(name, type, get, put, expr, load) &&L_##name##Mem,
 #define PHX_VM_BR_ADD_LABEL(name, get, op, negation) &&L_BrAdd##name,
 #define PHX_VM_BR_ADD_IMM_LABEL(name, get, op, negation) &&L_BrAdd##name##Imm,
+#define PHX_VM_SHIFTED_LABEL(name, shift, get, put, expr, shifted) &&L_##name##shift,
       PHX_VM_CONTROL_OPS(PHX_VM_LABEL) PHX_VM_NUMERIC_OPS(PHX_VM_NUM_LABEL)
-          PHX_VM_SAT_OPS(PHX_VM_NUM_LABEL) PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_LABEL)
-              PHX_VM_NUMERIC_OPS(PHX_VM_NUM_IMM_LABEL) PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_IMM_LABEL)
-                  PHX_VM_MEM_OPERAND_OPS(PHX_VM_MEM_LABEL)
-                      PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_ADD_LABEL)
-                          PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_ADD_IMM_LABEL)
+              PHX_VM_SAT_OPS(PHX_VM_NUM_LABEL) PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_LABEL)
+                  PHX_VM_NUMERIC_OPS(PHX_VM_NUM_IMM_LABEL)
+                      PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_IMM_LABEL)
+                          PHX_VM_MEM_OPERAND_OPS(PHX_VM_MEM_LABEL)
+                              PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_ADD_LABEL)
+                                  PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_ADD_IMM_LABEL)
+                                      PHX_VM_SHIFTED_OPS(PHX_VM_SHIFTED_LABEL) &&
+          L_Copy3,
+      &&L_Copy4,
 #undef PHX_VM_LABEL
 #undef PHX_VM_NUM_LABEL
 #undef PHX_VM_BR_LABEL
@@ -97,6 +102,7 @@ std::optional<Trap> Interpreter::Run(Machine* m, const FunctionInstance* entry, 
 #undef PHX_VM_MEM_LABEL
 #undef PHX_VM_BR_ADD_LABEL
 #undef PHX_VM_BR_ADD_IMM_LABEL
+#undef PHX_VM_SHIFTED_LABEL
   };
   static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == static_cast<size_t>(Op::kCount));
   if (m == nullptr) {

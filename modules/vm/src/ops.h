@@ -234,6 +234,35 @@ namespace phalanx::vm::internal {
   X(F64Sub, uint64_t, F64, CanonF64, a - b, I64Load)            \
   X(F64Mul, uint64_t, F64, CanonF64, a * b, I64Load)
 
+// Binary ops whose second operand is shifted or rotated by a constant just before (an ARM-style
+// shifted operand; hashes and ciphers are made of these): (op, shift, how operands are read,
+// result, expression of a and b, shifted value of x by k).
+#define PHX_VM_SHIFTED_OPS(X)                                         \
+  X(I32Add, I32Shl, U32, I32, a + b, x << (k & 31))                   \
+  X(I32Xor, I32Shl, U32, I32, a ^ b, x << (k & 31))                   \
+  X(I32Or, I32Shl, U32, I32, a | b, x << (k & 31))                    \
+  X(I32And, I32Shl, U32, I32, a & b, x << (k & 31))                   \
+  X(I32Add, I32ShrU, U32, I32, a + b, x >> (k & 31))                  \
+  X(I32Xor, I32ShrU, U32, I32, a ^ b, x >> (k & 31))                  \
+  X(I32Or, I32ShrU, U32, I32, a | b, x >> (k & 31))                   \
+  X(I32And, I32ShrU, U32, I32, a & b, x >> (k & 31))                  \
+  X(I32Add, I32Rotl, U32, I32, a + b, std::rotl(x, int(k & 31)))      \
+  X(I32Xor, I32Rotl, U32, I32, a ^ b, std::rotl(x, int(k & 31)))      \
+  X(I32Or, I32Rotl, U32, I32, a | b, std::rotl(x, int(k & 31)))       \
+  X(I32And, I32Rotl, U32, I32, a & b, std::rotl(x, int(k & 31)))      \
+  X(I64Add, I64Shl, RAW, RAW, a + b, x << (k & 63))                   \
+  X(I64Xor, I64Shl, RAW, RAW, a ^ b, x << (k & 63))                   \
+  X(I64Or, I64Shl, RAW, RAW, a | b, x << (k & 63))                    \
+  X(I64And, I64Shl, RAW, RAW, a & b, x << (k & 63))                   \
+  X(I64Add, I64ShrU, RAW, RAW, a + b, x >> (k & 63))                  \
+  X(I64Xor, I64ShrU, RAW, RAW, a ^ b, x >> (k & 63))                  \
+  X(I64Or, I64ShrU, RAW, RAW, a | b, x >> (k & 63))                   \
+  X(I64And, I64ShrU, RAW, RAW, a & b, x >> (k & 63))                  \
+  X(I64Add, I64Rotl, RAW, RAW, a + b, std::rotl(x, int(k & 63)))      \
+  X(I64Xor, I64Rotl, RAW, RAW, a ^ b, std::rotl(x, int(k & 63)))      \
+  X(I64Or, I64Rotl, RAW, RAW, a | b, std::rotl(x, int(k & 63)))       \
+  X(I64And, I64Rotl, RAW, RAW, a & b, std::rotl(x, int(k & 63)))
+
 // Saturating float-to-int (prefix 0xFC, sub-opcodes 0-7).
 #define PHX_VM_SAT_OPS(X)          \
   X(I32TruncSatF32S, 0, F, _, I)   \
@@ -254,6 +283,7 @@ enum class Op : uint16_t {
 #define PHX_VM_MEM_ENUM(name, type, get, put, expr, load) k##name##Mem,
 #define PHX_VM_BR_ADD_ENUM(name, get, op, negation) kBrAdd##name,
 #define PHX_VM_BR_ADD_IMM_ENUM(name, get, op, negation) kBrAdd##name##Imm,
+#define PHX_VM_SHIFTED_ENUM(name, shift, get, put, expr, shifted) k##name##shift,
   PHX_VM_CONTROL_OPS(PHX_VM_OP_ENUM)
   PHX_VM_NUMERIC_OPS(PHX_VM_NUM_ENUM)
   PHX_VM_SAT_OPS(PHX_VM_NUM_ENUM)
@@ -267,6 +297,9 @@ enum class Op : uint16_t {
   // counters): both its register and immediate forms.
   PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_ADD_ENUM)
   PHX_VM_BRANCH_CMP_OPS(PHX_VM_BR_ADD_IMM_ENUM)
+  PHX_VM_SHIFTED_OPS(PHX_VM_SHIFTED_ENUM)
+  kCopy3,
+  kCopy4,
 #undef PHX_VM_OP_ENUM
 #undef PHX_VM_NUM_ENUM
 #undef PHX_VM_BR_ENUM
@@ -275,6 +308,7 @@ enum class Op : uint16_t {
 #undef PHX_VM_MEM_ENUM
 #undef PHX_VM_BR_ADD_ENUM
 #undef PHX_VM_BR_ADD_IMM_ENUM
+#undef PHX_VM_SHIFTED_ENUM
   kCount
 };
 

@@ -111,6 +111,32 @@ TEST(VmCompiledCode, LoadFusedIntoArithmeticTrapsAtTheLoad) {
   EXPECT_EQ(out.trap->code_offset, load_at);
 }
 
+TEST(VmCompiledCode, ShiftedOperandsOnEitherSide) {
+  // (local.get 0) (i32.const 7) (i32.rotl) (local.get 1) (i32.xor): the shift is the left operand.
+  Compiled left(
+      OneFunc({kI32, kI32}, {kI32}, {0x20, 0x00, 0x41, 0x07, 0x77, 0x20, 0x01, 0x73, 0x0b}));
+  EXPECT_EQ(left.I32({Value::I32(0x80000001), Value::I32(0xF0)}), 0xC0u ^ 0xF0u);
+  // (local.get 1) (local.get 0) (i32.const 3) (i32.shr_u) (i32.sub): not commutative, so the
+  // shift may only be fused as the right operand (and sub has no shifted form: plain code).
+  Compiled sub(
+      OneFunc({kI32, kI32}, {kI32}, {0x20, 0x01, 0x20, 0x00, 0x41, 0x03, 0x76, 0x6b, 0x0b}));
+  EXPECT_EQ(sub.I32({Value::I32(64), Value::I32(100)}), 92u);
+  // (local.get 1) (local.get 0) (i64.const 40) (i64.shl) (i64.add)
+  Compiled wide(
+      OneFunc({kI64, kI64}, {kI64}, {0x20, 0x01, 0x20, 0x00, 0x42, 0x28, 0x86, 0x7c, 0x0b}));
+  EXPECT_EQ(wide.I32({Value::I64(3), Value::I64(5)}), (uint64_t{3} << 40) + 5);
+}
+
+TEST(VmCompiledCode, ChainsOfLocalMovesKeepTheirOrder) {
+  // d = c; c = b; b = a; a = d + 1 (five moves in a row), then a * 1000 + b * 100 + c * 10 + d.
+  Bytes code = {0x20, 0x02, 0x21, 0x03, 0x20, 0x01, 0x21, 0x02, 0x20, 0x00, 0x21, 0x01, 0x20, 0x03,
+                0x41, 0x01, 0x6a, 0x21, 0x00, 0x20, 0x00, 0x41, 0xe8, 0x07, 0x6c, 0x20, 0x01, 0x41,
+                0xe4, 0x00, 0x6c, 0x6a, 0x20, 0x02, 0x41, 0x0a, 0x6c, 0x6a, 0x20, 0x03, 0x6a, 0x0b};
+  Compiled c(OneFunc({kI32, kI32, kI32}, {kI32}, code, {{1, kI32}}));
+  // a=1, b=2, c=3 -> d=3, c=2, b=1, a=4 -> 4123
+  EXPECT_EQ(c.I32({Value::I32(1), Value::I32(2), Value::I32(3)}), 4123u);
+}
+
 // g(x) = x + 1; f(n) = loop { acc = g(acc); n -= 1; br_if n } acc.
 Bytes CallLoop() {
   Bytes g = Body({}, {0x20, 0x00, 0x41, 0x01, 0x6a, 0x0b});
