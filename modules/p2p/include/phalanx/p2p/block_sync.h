@@ -23,7 +23,8 @@ namespace phalanx::p2p {
 class BlockSource {
  public:
   virtual ~BlockSource() = default;
-  // The last committed block (height 0 = only genesis).
+  // The last committed block (height 0 = only genesis). Called for every block handled, so it
+  // must be cheap (an in-memory read).
   virtual SyncStatus Head() = 0;
   // The encoded block at `height` and its commit certificate; NotFound beyond the head.
   virtual Result<SyncBlock> GetBlockWithCert(uint64_t height) = 0;
