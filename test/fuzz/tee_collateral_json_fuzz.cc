@@ -1,8 +1,10 @@
-// libFuzzer target: signed-range extraction and TCB Info / QE Identity parsing of collateral JSON.
+// libFuzzer target: signed-range extraction and TCB Info / QE Identity parsing of collateral JSON,
+// and decoding of the codec form of a collateral set.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "phalanx/codec/codec.h"
 #include "phalanx/tee/collateral.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -13,5 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)phalanx::tee::ParseTcbInfo(*body);
     (void)phalanx::tee::ParseQeIdentity(*body);
   }
+  // The codec form of a whole collateral set, as the chain stores it.
+  (void)phalanx::codec::DecodeAll<phalanx::tee::CollateralFiles>(phalanx::ByteView(data, size));
   return 0;
 }
