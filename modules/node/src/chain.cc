@@ -287,7 +287,8 @@ Result<PreparedBlock> Chain::CheckBlock(const types::Block& block) {
 }
 
 Result<ProducedBlock> Chain::CommitBlock(PreparedBlock prepared,
-                                         types::CommitCertificate certificate) {
+                                         types::CommitCertificate certificate,
+                                         Durability durability) {
   std::lock_guard lock(tree_mu_);
   auto t0 = std::chrono::steady_clock::now();
   const types::Header& h = prepared.block.header;
@@ -307,7 +308,8 @@ Result<ProducedBlock> Chain::CommitBlock(PreparedBlock prepared,
   // A window of N keeps the state of the last N blocks: versions height-N+1 .. height.
   if (options_.state_pruning_window && h.height >= *options_.state_pruning_window)
     RETURN_IF_ERROR(tree_->Prune(h.height + 1 - *options_.state_pruning_window, batch));
-  RETURN_IF_ERROR(kv_->Write(std::move(batch), options_.sync_writes));
+  RETURN_IF_ERROR(
+      kv_->Write(std::move(batch), options_.sync_writes && durability == Durability::kDurable));
   {
     std::unique_lock head_lock(head_mu_);
     head_ = Head{h.height, prepared.hash, h};
@@ -326,9 +328,10 @@ Result<ProducedBlock> Chain::CommitBlock(PreparedBlock prepared,
 }
 
 Result<ProducedBlock> Chain::ImportBlock(const types::Block& block,
-                                         types::CommitCertificate certificate) {
+                                         types::CommitCertificate certificate,
+                                         Durability durability) {
   ASSIGN_OR_RETURN(PreparedBlock prepared, CheckBlock(block));
-  return CommitBlock(std::move(prepared), std::move(certificate));
+  return CommitBlock(std::move(prepared), std::move(certificate), durability);
 }
 
 Result<ProducedBlock> Chain::ProduceBlock(std::span<const Candidate> candidates, uint64_t now_ms,

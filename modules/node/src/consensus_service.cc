@@ -228,7 +228,8 @@ void ConsensusService::Execute(std::vector<consensus::Output>& outputs) {
 
 Status ConsensusService::CommitLocked(const types::Block& block,
                                       const types::CommitCertificate& cert,
-                                      std::optional<PreparedBlock> prepared) {
+                                      std::optional<PreparedBlock> prepared,
+                                      Chain::Durability durability) {
   const uint64_t height = block.header.height;
   node::Head head = chain_.head();
   if (height <= head.height) {
@@ -245,7 +246,8 @@ Status ConsensusService::CommitLocked(const types::Block& block,
     ASSIGN_OR_RETURN(PreparedBlock checked, chain_.CheckBlock(block));
     prepared = std::move(checked);
   }
-  ASSIGN_OR_RETURN(ProducedBlock produced, chain_.CommitBlock(std::move(*prepared), cert));
+  ASSIGN_OR_RETURN(ProducedBlock produced,
+                   chain_.CommitBlock(std::move(*prepared), cert, durability));
   if (hooks_.on_commit) hooks_.on_commit(produced);
   return Status::Ok();
 }
@@ -422,7 +424,10 @@ Status ConsensusService::ApplyBlock(const types::Block& block,
                                     const types::CommitCertificate& cert) {
   {
     std::lock_guard lock(commit_mu_);
-    RETURN_IF_ERROR(CommitLocked(block, cert, std::nullopt));
+    // Blocks fetched by sync are written without fsync (see Chain::Durability): they survive
+    // kill -9, and after a power cut they are simply fetched again. Durable commits of decided
+    // blocks keep their fsync.
+    RETURN_IF_ERROR(CommitLocked(block, cert, std::nullopt, Chain::Durability::kProcessCrashSafe));
   }
   Enqueue(Queued{HeadMoved{}, std::nullopt});
   return Status::Ok();

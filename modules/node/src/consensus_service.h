@@ -104,7 +104,8 @@ class ConsensusService final : public consensus::Application,
   void FollowHead(bool force);
   // Commits `block` unless the chain already has it; the one place blocks get committed.
   Status CommitLocked(const types::Block& block, const types::CommitCertificate& cert,
-                      std::optional<PreparedBlock> prepared);
+                      std::optional<PreparedBlock> prepared,
+                      Chain::Durability durability = Chain::Durability::kDurable);
   void SubmitEvidence(const consensus::Evidence& e);
   // Records an own signed message of the current height for re-sending.
   void RememberOwn(uint64_t height, Bytes payload);

@@ -92,12 +92,18 @@ class Chain {
   // previous commit certificate, limits, every transaction's signature and validity, and every
   // root in the header, by executing it. InvalidArgument says what is wrong with the block.
   Result<PreparedBlock> CheckBlock(const types::Block& block);
+  // How CommitBlock writes. kDurable fsyncs (the default for blocks this node decides on).
+  // kProcessCrashSafe writes without fsync: the write survives kill -9 (it is in the OS page
+  // cache) but not a power cut — for blocks fetched by sync, which can be fetched again; the
+  // next durable write makes them durable too (one RocksDB log).
+  enum class Durability { kDurable, kProcessCrashSafe };
   // Commits a prepared block of height head+1 with a certificate that proves it final (checked
   // here), in one atomic write.
-  Result<ProducedBlock> CommitBlock(PreparedBlock prepared, types::CommitCertificate certificate);
+  Result<ProducedBlock> CommitBlock(PreparedBlock prepared, types::CommitCertificate certificate,
+                                    Durability durability = Durability::kDurable);
   // CheckBlock + CommitBlock: how a syncing node applies blocks fetched from peers.
-  Result<ProducedBlock> ImportBlock(const types::Block& block,
-                                    types::CommitCertificate certificate);
+  Result<ProducedBlock> ImportBlock(const types::Block& block, types::CommitCertificate certificate,
+                                    Durability durability = Durability::kDurable);
 
   // The dev chain's one-validator path: builds block head+1, certifies it with `validator`'s
   // own precommit and commits it.
