@@ -4,7 +4,7 @@ PRESET ?= release
 BUILD_DIR := $(if $(filter release,$(PRESET)),build,build-$(PRESET))
 CTEST_ARGS ?=
 
-.PHONY: setup configure build test test-full dev bench bench-wasm asan fuzz format clean
+.PHONY: setup configure build test test-full sim-long dev bench bench-wasm asan fuzz format clean
 
 setup:
 	@bash scripts/setup.sh
@@ -22,6 +22,10 @@ test: build
 test-full: build
 	@PHALANX_CRASH_ITERATIONS=20 ctest --test-dir $(BUILD_DIR) --output-on-failure -j2 $(CTEST_ARGS)
 
+# 100,000 seeds of the consensus simulator instead of the 1,000 of `sim` (docs/consensus.md).
+sim-long: build
+	@ctest --test-dir $(BUILD_DIR) --output-on-failure -L sim-long
+
 dev: build
 	@$(BUILD_DIR)/bin/phalanx-node --dev
 
@@ -34,7 +38,7 @@ bench-wasm: configure
 	@$(BUILD_DIR)/bin/wasm_bench
 
 asan:
-	@$(MAKE) test PRESET=asan CTEST_ARGS="-L unit"
+	@PHALANX_SIM_SEEDS=200 $(MAKE) test PRESET=asan CTEST_ARGS="-L unit"
 
 fuzz: setup
 	@test -f build-fuzz/build.ninja || cmake --preset fuzz >/dev/null
