@@ -75,6 +75,22 @@ TEST(CollateralCache, RealCollateralIsInsertedAndServesItsQuotes) {
   EXPECT_EQ(cache.Get(TeeType::kTdx, *fmspc), nullptr);
 }
 
+// The cache path decodes the PCK leaf once and reuses the collateral's CA and root: a changed
+// byte anywhere (sampled) must still fail.
+TEST(CollateralCache, ChangedQuoteBytesAreRejectedThroughTheCache) {
+  for (const char* vector : {"sgx-v3-dcapqvl-1", "tdx-v5-gotdx-1"}) {
+    CollateralCache cache;
+    ASSERT_TRUE(cache.Update(test::LoadCollateral(vector), VerifyAt(vector)).ok());
+    Bytes quote = test::ReadBytes(test::VectorsDir() / vector / "quote.bin");
+    ASSERT_TRUE(VerifyQuote(quote, cache, VerifyAt(vector)).ok());
+    for (size_t i = 0; i < quote.size(); i += 5) {
+      Bytes q = quote;
+      q[i] ^= (i % 2) ? 0x01 : 0x80;
+      EXPECT_FALSE(VerifyQuote(q, cache, VerifyAt(vector)).ok()) << vector << " byte " << i;
+    }
+  }
+}
+
 TEST(CollateralCache, QuoteOfAPlatformWithNoCollateralIsRefused) {
   CollateralCache cache;
   Bytes quote = test::ReadBytes(test::VectorsDir() / "sgx-v3-dcapqvl-1" / "quote.bin");
