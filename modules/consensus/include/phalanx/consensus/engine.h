@@ -21,9 +21,17 @@
 //        Commit          -> apply the block and store the certificate atomically, BEFORE feeding
 //                           the next input: the next height asks the Application about it.
 //        Evidence        -> submit to the chain (equivocation: two signed votes, one slot).
-//        Halt            -> the WAL failed; the engine signs nothing more. Stop the node.
+//        Halt            -> the WAL or the Application failed; the engine signs nothing more.
+//                           Stop the node.
 //   4. If Application::CheckBlock returned kPending, Step(BlockVerdict{...}) once known.
 //   5. A node that learns a committed block from block sync feeds Step(CommittedBlock{...}).
+//
+// What the network layer must provide (the engine never re-sends anything itself): eventual
+// delivery of the current height's proposals and votes to every peer at that height — i.e. gossip
+// that relays each newly accepted message (verdict kAccepted or kEquivocation) once and re-sends
+// the height's messages to peers that seem stuck — and block sync for peers that are two or more
+// heights behind (messages for height + 1 are buffered, kBuffered; older/newer are dropped,
+// kWrongHeight). test/sim/cluster.cc is a small working model of all of this.
 #pragma once
 
 #include <cstdint>
@@ -146,7 +154,8 @@ struct Evidence {
   types::Vote vote_a;
   types::Vote vote_b;
 };
-// The engine cannot continue safely (the WAL failed); it has stopped signing.
+// The engine cannot continue safely (the WAL failed, or the Application could not name the
+// validator set); it has stopped signing.
 struct Halt {
   Status reason;
 };
