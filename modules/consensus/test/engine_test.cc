@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "phalanx/platform/files.h"
 #include "test_util.h"
 
 namespace phalanx::consensus {
@@ -380,6 +381,30 @@ TEST_F(ConsensusRules, RestartedValidatorReEmitsItsRecordedVoteInsteadOfSigningA
   Proposal pb = vals.MakeProposal(1, 0, b);
   r = n.engine.Step(ProposalMsg{pb});
   for (const types::Vote& v : VotesOf(r, VoteType::kPrevote)) EXPECT_EQ(v, first);
+}
+
+TEST_F(ConsensusRules, RestartedProposerReEmitsItsProposalFromAFileWal) {
+  auto dir = platform::TempDir::Create("consensus-wal").value();
+  const auto path = dir.path() / "wal";
+  Proposal first;
+  {
+    auto wal = FileWal::Open(path).value();
+    Node n(vals, p0, wal.get());
+    auto proposals = OutputsOf<BroadcastProposal>(n.engine.Step(Start{1, std::nullopt}));
+    ASSERT_EQ(proposals.size(), 1u);
+    first = proposals[0].proposal;
+  }
+  auto wal = FileWal::Open(path).value();
+  Node n(vals, p0, wal.get());
+  n.app.proposed = 0;
+  StepResult r = n.engine.Step(Start{1, std::nullopt});
+  auto again = OutputsOf<BroadcastProposal>(r);
+  ASSERT_FALSE(again.empty());
+  for (const auto& b : again) EXPECT_EQ(b.proposal, first);
+  EXPECT_EQ(n.app.proposed, 0);  // no second block was built, so none could be signed
+  auto prevotes = VotesOf(r, VoteType::kPrevote);
+  ASSERT_FALSE(prevotes.empty());
+  EXPECT_EQ(prevotes[0].block_hash, first.BlockHash());
 }
 
 TEST_F(ConsensusRules, RestartRestoresTheLock) {
