@@ -5,6 +5,7 @@
 //   consensus_sim --seed S [--trace]             replay one seed, printing every event
 //   consensus_sim --lossy-wal --expect-failure   WAL that forgets unsynced appends: passes only
 //                                                if some seed is caught double-signing
+//   consensus_sim --check-determinism            run every seed twice; the outcomes must match
 // A failure prints its seed, the scenario and the replay command, and exits 1.
 #include <chrono>
 #include <cstdio>
@@ -17,7 +18,7 @@
 int main(int argc, char** argv) {
   uint64_t first = 1, count = 1000;
   if (const char* env = std::getenv("PHALANX_SIM_SEEDS")) count = std::strtoull(env, nullptr, 10);
-  bool trace = false, lossy = false, expect_failure = false;
+  bool trace = false, lossy = false, expect_failure = false, twice = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> uint64_t {
@@ -40,6 +41,8 @@ int main(int argc, char** argv) {
       lossy = true;
     } else if (a == "--expect-failure") {
       expect_failure = true;
+    } else if (a == "--check-determinism") {
+      twice = true;
     } else {
       std::fprintf(stderr, "unknown argument %s (see the comment at the top of main.cc)\n",
                    a.c_str());
@@ -52,6 +55,18 @@ int main(int argc, char** argv) {
     phalanx::sim::Scenario s = phalanx::sim::MakeScenario(seed, lossy);
     if (trace) std::printf("%s\n", phalanx::sim::Describe(s).c_str());
     phalanx::sim::Outcome o = phalanx::sim::Run(s, trace);
+    if (twice) {
+      phalanx::sim::Outcome again = phalanx::sim::Run(s, false);
+      if (again.ok != o.ok || again.failure != o.failure || again.heights != o.heights ||
+          again.evidence != o.evidence || again.sim_ms != o.sim_ms ||
+          again.deliveries != o.deliveries) {
+        std::printf(
+            "FAILED seed %llu: two runs of the same seed differ (%llu vs %llu deliveries)\n",
+            static_cast<unsigned long long>(seed), static_cast<unsigned long long>(o.deliveries),
+            static_cast<unsigned long long>(again.deliveries));
+        return 1;
+      }
+    }
     heights += o.heights;
     evidence += o.evidence;
     deliveries += o.deliveries;
