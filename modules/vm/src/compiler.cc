@@ -159,28 +159,13 @@ Op Mirrored(Op op) {
   }
 }
 
-// The memory-operand form of a binary op (or kCount), and the load it absorbs.
-Op MemOperandOf(Op op) {
-  switch (op) {
-#define PHX_VM_MEM_CASE(name, type, get, put, expr, load) \
-  case Op::k##name:                                       \
-    return Op::k##name##Mem;
-    PHX_VM_MEM_OPERAND_OPS(PHX_VM_MEM_CASE)
+// The memory-operand form of a binary op whose b is the result of `load` (or kCount).
+Op MemOperandOf(Op op, Op load) {
+#define PHX_VM_MEM_CASE(name, form, type, get, put, expr, ld) \
+  if (op == Op::k##name && load == Op::k##ld) return Op::k##name##form;
+  PHX_VM_MEM_OPERAND_OPS(PHX_VM_MEM_CASE)
 #undef PHX_VM_MEM_CASE
-    default:
-      return Op::kCount;
-  }
-}
-Op MemOperandLoad(Op op) {
-  switch (op) {
-#define PHX_VM_MEM_CASE(name, type, get, put, expr, load) \
-  case Op::k##name:                                       \
-    return Op::k##load;
-    PHX_VM_MEM_OPERAND_OPS(PHX_VM_MEM_CASE)
-#undef PHX_VM_MEM_CASE
-    default:
-      return Op::kCount;
-  }
+  return Op::kCount;
 }
 
 // The shifted-operand form of `op` whose b is `shift`'s result (or kCount).

@@ -212,27 +212,52 @@ namespace phalanx::vm::internal {
   X(I64Extend16S, 0xc3, L, _, L)   \
   X(I64Extend32S, 0xc4, L, _, L)
 
-// Binary ops whose second operand is read from memory (a full-width load fused into them):
-// (op, loaded type, how operands are read, how the result is written, expression, the load).
-#define PHX_VM_MEM_OPERAND_OPS(X)                               \
-  X(I32Add, uint32_t, U32, I32, a + b, I32Load)                 \
-  X(I32Sub, uint32_t, U32, I32, a - b, I32Load)                 \
-  X(I32Mul, uint32_t, U32, I32, a * b, I32Load)                 \
-  X(I32And, uint32_t, U32, I32, a & b, I32Load)                 \
-  X(I32Or, uint32_t, U32, I32, a | b, I32Load)                  \
-  X(I32Xor, uint32_t, U32, I32, a ^ b, I32Load)                 \
-  X(I64Add, uint64_t, RAW, RAW, a + b, I64Load)                 \
-  X(I64Sub, uint64_t, RAW, RAW, a - b, I64Load)                 \
-  X(I64Mul, uint64_t, RAW, RAW, a * b, I64Load)                 \
-  X(I64And, uint64_t, RAW, RAW, a & b, I64Load)                 \
-  X(I64Or, uint64_t, RAW, RAW, a | b, I64Load)                  \
-  X(I64Xor, uint64_t, RAW, RAW, a ^ b, I64Load)                 \
-  X(F32Add, uint32_t, F32, CanonF32, a + b, I32Load)            \
-  X(F32Sub, uint32_t, F32, CanonF32, a - b, I32Load)            \
-  X(F32Mul, uint32_t, F32, CanonF32, a * b, I32Load)            \
-  X(F64Add, uint64_t, F64, CanonF64, a + b, I64Load)            \
-  X(F64Sub, uint64_t, F64, CanonF64, a - b, I64Load)            \
-  X(F64Mul, uint64_t, F64, CanonF64, a * b, I64Load)
+// Binary ops whose second operand is read from memory (a load fused into them): (op, form,
+// loaded type, how operands are read, how the result is written, expression, the load). A
+// narrow load's value is extended as the load would (the loaded type's own conversion).
+#define PHX_VM_MEM_OPERAND_OPS(X) \
+  X(I32Add, Mem, uint32_t, U32, I32, a + b, I32Load)        \
+  X(I32Sub, Mem, uint32_t, U32, I32, a - b, I32Load)        \
+  X(I32Mul, Mem, uint32_t, U32, I32, a * b, I32Load)        \
+  X(I32And, Mem, uint32_t, U32, I32, a & b, I32Load)        \
+  X(I32Or, Mem, uint32_t, U32, I32, a | b, I32Load)         \
+  X(I32Xor, Mem, uint32_t, U32, I32, a ^ b, I32Load)        \
+  X(I64Add, Mem, uint64_t, RAW, RAW, a + b, I64Load)        \
+  X(I64Sub, Mem, uint64_t, RAW, RAW, a - b, I64Load)        \
+  X(I64Mul, Mem, uint64_t, RAW, RAW, a * b, I64Load)        \
+  X(I64And, Mem, uint64_t, RAW, RAW, a & b, I64Load)        \
+  X(I64Or, Mem, uint64_t, RAW, RAW, a | b, I64Load)         \
+  X(I64Xor, Mem, uint64_t, RAW, RAW, a ^ b, I64Load)        \
+  X(F32Add, Mem, uint32_t, F32, CanonF32, a + b, I32Load)   \
+  X(F32Sub, Mem, uint32_t, F32, CanonF32, a - b, I32Load)   \
+  X(F32Mul, Mem, uint32_t, F32, CanonF32, a * b, I32Load)   \
+  X(F64Add, Mem, uint64_t, F64, CanonF64, a + b, I64Load)   \
+  X(F64Sub, Mem, uint64_t, F64, CanonF64, a - b, I64Load)   \
+  X(F64Mul, Mem, uint64_t, F64, CanonF64, a * b, I64Load)   \
+  X(I32Add, Mem8U, uint8_t, U32, I32, a + b, I32Load8U)     \
+  X(I32Add, Mem8S, int8_t, U32, I32, a + b, I32Load8S)      \
+  X(I32Add, Mem16U, uint16_t, U32, I32, a + b, I32Load16U)  \
+  X(I32Add, Mem16S, int16_t, U32, I32, a + b, I32Load16S)   \
+  X(I32Sub, Mem8U, uint8_t, U32, I32, a - b, I32Load8U)     \
+  X(I32Sub, Mem8S, int8_t, U32, I32, a - b, I32Load8S)      \
+  X(I32Sub, Mem16U, uint16_t, U32, I32, a - b, I32Load16U)  \
+  X(I32Sub, Mem16S, int16_t, U32, I32, a - b, I32Load16S)   \
+  X(I32Mul, Mem8U, uint8_t, U32, I32, a * b, I32Load8U)     \
+  X(I32Mul, Mem8S, int8_t, U32, I32, a * b, I32Load8S)      \
+  X(I32Mul, Mem16U, uint16_t, U32, I32, a * b, I32Load16U)  \
+  X(I32Mul, Mem16S, int16_t, U32, I32, a * b, I32Load16S)   \
+  X(I32And, Mem8U, uint8_t, U32, I32, a & b, I32Load8U)     \
+  X(I32And, Mem8S, int8_t, U32, I32, a & b, I32Load8S)      \
+  X(I32And, Mem16U, uint16_t, U32, I32, a & b, I32Load16U)  \
+  X(I32And, Mem16S, int16_t, U32, I32, a & b, I32Load16S)   \
+  X(I32Or, Mem8U, uint8_t, U32, I32, a | b, I32Load8U)      \
+  X(I32Or, Mem8S, int8_t, U32, I32, a | b, I32Load8S)       \
+  X(I32Or, Mem16U, uint16_t, U32, I32, a | b, I32Load16U)   \
+  X(I32Or, Mem16S, int16_t, U32, I32, a | b, I32Load16S)    \
+  X(I32Xor, Mem8U, uint8_t, U32, I32, a ^ b, I32Load8U)     \
+  X(I32Xor, Mem8S, int8_t, U32, I32, a ^ b, I32Load8S)      \
+  X(I32Xor, Mem16U, uint16_t, U32, I32, a ^ b, I32Load16U)  \
+  X(I32Xor, Mem16S, int16_t, U32, I32, a ^ b, I32Load16S)  
 
 // Binary ops whose second operand is shifted or rotated by a constant just before (an ARM-style
 // shifted operand; hashes and ciphers are made of these): (op, shift, how operands are read,
@@ -280,7 +305,7 @@ enum class Op : uint16_t {
 #define PHX_VM_BR_ENUM(name, get, op, negation) kBr##name,
 #define PHX_VM_NUM_IMM_ENUM(name, opcode, a, b, r) k##name##Imm,
 #define PHX_VM_BR_IMM_ENUM(name, get, op, negation) kBr##name##Imm,
-#define PHX_VM_MEM_ENUM(name, type, get, put, expr, load) k##name##Mem,
+#define PHX_VM_MEM_ENUM(name, form, type, get, put, expr, load) k##name##form,
 #define PHX_VM_BR_ADD_ENUM(name, get, op, negation) kBrAdd##name,
 #define PHX_VM_BR_ADD_IMM_ENUM(name, get, op, negation) kBrAdd##name##Imm,
 #define PHX_VM_SHIFTED_ENUM(name, shift, get, put, expr, shifted) k##name##shift,
