@@ -137,6 +137,20 @@ TEST(VmCompiledCode, ChainsOfLocalMovesKeepTheirOrder) {
   EXPECT_EQ(c.I32({Value::I32(1), Value::I32(2), Value::I32(3)}), 4123u);
 }
 
+TEST(VmCompiledCode, NarrowLoadFusedIntoArithmeticExtendsLikeTheLoad) {
+  // Store 0xFF at address 8, then (local.get 0) (i32.const 8) (i32.load8_s) (i32.add) and the
+  // same with i32.load8_u: x - 1 and x + 255.
+  const Bytes store = {0x41, 0x08, 0x41, 0xff, 0x01, 0x3a, 0x00, 0x00};  // i32.store8 [8] = 0xFF
+  Compiled s(OneFunc({kI32}, {kI32},
+                     Cat({store, Bytes{0x20, 0x00, 0x41, 0x08, 0x2c, 0x00, 0x00, 0x6a, 0x0b}}), {},
+                     kOnePage));
+  EXPECT_EQ(s.I32({Value::I32(10)}), 9u);
+  Compiled u(OneFunc({kI32}, {kI32},
+                     Cat({store, Bytes{0x20, 0x00, 0x41, 0x08, 0x2d, 0x00, 0x00, 0x6a, 0x0b}}), {},
+                     kOnePage));
+  EXPECT_EQ(u.I32({Value::I32(10)}), 265u);
+}
+
 // g(x) = x + 1; f(n) = loop { acc = g(acc); n -= 1; br_if n } acc.
 Bytes CallLoop() {
   Bytes g = Body({}, {0x20, 0x00, 0x41, 0x01, 0x6a, 0x0b});
