@@ -29,6 +29,18 @@ Result<std::unique_ptr<NodeProcess>> NodeProcess::Start(const std::filesystem::p
   return n;
 }
 
+Result<std::unique_ptr<NodeProcess>> NodeProcess::StartCommand(std::vector<std::string> argv,
+                                                               uint16_t rpc_port,
+                                                               std::string log_path) {
+  std::unique_ptr<NodeProcess> n(new NodeProcess());
+  n->args_ = std::move(argv);
+  n->rpc_port_ = rpc_port;
+  n->log_path_ = std::move(log_path);
+  RETURN_IF_ERROR(n->Launch());
+  RETURN_IF_ERROR(n->WaitReady());
+  return n;
+}
+
 NodeProcess::~NodeProcess() {
   if (process_ && process_->running()) (void)Terminate();
 }

@@ -26,6 +26,10 @@ class NodeProcess {
   // Starts `phalanx-node --dev` on free ports with the given base path and extra flags.
   static Result<std::unique_ptr<NodeProcess>> Start(const std::filesystem::path& base_path,
                                                     std::vector<std::string> extra_args = {});
+  // Starts a node with an exact command line (e.g. a localnet node's restart argv from
+  // localnet.json) that serves RPC on `rpc_port`, appending its output to `log_path`.
+  static Result<std::unique_ptr<NodeProcess>> StartCommand(std::vector<std::string> argv,
+                                                           uint16_t rpc_port, std::string log_path);
   ~NodeProcess();
 
   std::string ws_url() const { return "ws://127.0.0.1:" + std::to_string(rpc_port_); }
