@@ -436,6 +436,9 @@ Outcome Cluster::Run() {
     infos.push_back({keys.back().public_key(), 1});
   }
   set_ = types::ValidatorSet::Create(infos).value();
+  // Voting power by position in the (sorted) set, so the Byzantine one (the last) gets its own.
+  for (size_t i = 0; i < set_.validators.size() && i < s_.powers.size(); ++i)
+    set_.validators[i].power = s_.powers[i];
   codec::Encoder g;
   g.WriteRaw(AsBytes("phalanx sim genesis"));
   g.WriteU64(s_.seed);

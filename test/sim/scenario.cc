@@ -30,6 +30,12 @@ Scenario MakeScenario(uint64_t seed, bool lossy_wal) {
   static constexpr size_t kSizes[] = {4, 4, 4, 4, 4, 1, 2, 3, 5, 7};
   s.validators = kSizes[r.Next() % std::size(kSizes)];
   s.byzantine = s.validators == 4 && r.Chance(400);
+  // Unequal voting power in some runs: quorums are by power, not head count. A Byzantine
+  // validator keeps power 1, under a third of any total here.
+  if (s.validators > 1 && r.Chance(300)) {
+    for (size_t i = 0; i < s.validators; ++i) s.powers.push_back(r.Uniform(1, 4));
+    if (s.byzantine) s.powers.back() = 1;
+  }
   s.min_delay_ms = r.Uniform(1, 5);
   s.max_delay_ms = s.min_delay_ms + r.Uniform(0, 60);
   s.drop_permille = static_cast<uint32_t>(r.Uniform(0, 150));
@@ -72,7 +78,8 @@ Scenario MakeScenario(uint64_t seed, bool lossy_wal) {
 
 std::string Describe(const Scenario& s) {
   std::string d = "seed " + std::to_string(s.seed) + ": " + std::to_string(s.validators) +
-                  " validators" + (s.byzantine ? " (1 Byzantine)" : "") + ", delay " +
+                  " validators" + (s.byzantine ? " (1 Byzantine)" : "") +
+                  (s.powers.empty() ? "" : " (unequal power)") + ", delay " +
                   std::to_string(s.min_delay_ms) + "-" + std::to_string(s.max_delay_ms) +
                   " ms, drop " + std::to_string(s.drop_permille) + "/1000, duplicate " +
                   std::to_string(s.duplicate_permille) + "/1000, gossip every " +
