@@ -177,4 +177,33 @@ Result<uint16_t> PickFreePort() {
   return ntohs(addr.sin_port);
 }
 
+Result<uint16_t> PickFreePortRange(size_t count) {
+  constexpr uint32_t kLowest = 15000, kEnd = 32000;  // [kLowest, kEnd)
+  if (count == 0 || count > kEnd - kLowest) return InvalidArgument("bad port count");
+  auto free = [](uint32_t port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    return ok;
+  };
+  // Start at a pseudo-random base so that parallel callers rarely collide.
+  const uint32_t span = kEnd - kLowest - static_cast<uint32_t>(count) + 1;
+  uint32_t base =
+      kLowest + static_cast<uint32_t>(std::chrono::steady_clock::now().time_since_epoch().count() ^
+                                      (::getpid() * 2654435761u)) %
+                    span;
+  for (uint32_t attempt = 0; attempt < 200;
+       ++attempt, base = kLowest + (base - kLowest + 97) % span) {
+    bool all = true;
+    for (size_t i = 0; i < count && all; ++i) all = free(base + static_cast<uint32_t>(i));
+    if (all) return static_cast<uint16_t>(base);
+  }
+  return Unavailable("no " + std::to_string(count) + " consecutive free TCP ports on 127.0.0.1");
+}
+
 }  // namespace phalanx::platform

@@ -1,7 +1,11 @@
 #include "phalanx/platform/process.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace phalanx::platform {
 namespace {
@@ -31,6 +35,23 @@ TEST(Process, PickFreePortGivesAPort) {
   auto p = PickFreePort();
   ASSERT_TRUE(p.ok());
   EXPECT_GT(*p, 0);
+}
+
+TEST(Process, PickFreePortRangeGivesConsecutiveBindablePortsBelowTheEphemeralRange) {
+  auto base = PickFreePortRange(10);
+  ASSERT_TRUE(base.ok()) << base.status().ToString();
+  EXPECT_GE(*base, 15000);
+  EXPECT_LT(*base + 10, 32768);
+  for (uint16_t port = *base; port < *base + 10; ++port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0) << port;
+    ::close(fd);
+  }
+  EXPECT_FALSE(PickFreePortRange(0).ok());
 }
 
 }  // namespace

@@ -55,4 +55,9 @@ Result<CommandOutput> RunCommand(const std::vector<std::string>& argv, bool merg
 // A TCP port on 127.0.0.1 that was free a moment ago (for tests).
 Result<uint16_t> PickFreePort();
 
+// The first of `count` consecutive TCP ports on 127.0.0.1 that were all free a moment ago (for
+// tests and benchmarks that start a localnet); below Linux's ephemeral range (32768..60999) so
+// that outgoing connections do not take them meanwhile.
+Result<uint16_t> PickFreePortRange(size_t count);
+
 }  // namespace phalanx::platform
