@@ -1,14 +1,9 @@
 // Localnet test harness: the localnet process, node control and agreement checks.
 #include "localnet_harness.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cerrno>
-#include <random>
 #include <thread>
 
 #include "phalanx/base/check.h"
@@ -26,34 +21,9 @@ namespace {
 constexpr auto kStartTimeout = std::chrono::seconds(90);
 constexpr size_t kMaxLocalnetJsonBytes = 1 << 20;
 
-bool PortFree(uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
-
 std::string Short(const std::string& hash) { return hash.size() > 18 ? hash.substr(0, 18) : hash; }
 
 }  // namespace
-
-Result<uint16_t> PickFreePortRange(size_t count) {
-  // Below Linux's default ephemeral range (32768..60999).
-  std::mt19937 rng(std::random_device{}());
-  std::uniform_int_distribution<uint32_t> base_dist(15000, 32000 - uint32_t(count));
-  for (int attempt = 0; attempt < 200; ++attempt) {
-    uint32_t base = base_dist(rng);
-    bool all = true;
-    for (size_t i = 0; i < count && all; ++i) all = PortFree(uint16_t(base + i));
-    if (all) return uint16_t(base);
-  }
-  return Unavailable("no " + std::to_string(count) + " consecutive free ports on 127.0.0.1");
-}
 
 Result<std::unique_ptr<Localnet>> Localnet::Start(const std::filesystem::path& dir,
                                                   LocalnetConfig config) {
@@ -62,10 +32,10 @@ Result<std::unique_ptr<Localnet>> Localnet::Start(const std::filesystem::path& d
   net->dir_ = dir;
   RETURN_IF_ERROR(platform::CreateDirectories(dir));
   const size_t count = config.validators + 1;
-  ASSIGN_OR_RETURN(uint16_t rpc_base, PickFreePortRange(count));
+  ASSIGN_OR_RETURN(uint16_t rpc_base, platform::PickFreePortRange(count));
   uint16_t p2p_base = 0;
   do {
-    ASSIGN_OR_RETURN(p2p_base, PickFreePortRange(count));
+    ASSIGN_OR_RETURN(p2p_base, platform::PickFreePortRange(count));
   } while (p2p_base < rpc_base + count && rpc_base < p2p_base + count);
   std::vector<std::string> argv = {BinPath("phalanx-node"), "localnet",
                                    "--validators",          std::to_string(config.validators),

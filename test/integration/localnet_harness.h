@@ -98,8 +98,4 @@ class Localnet {
   std::vector<std::unique_ptr<Node>> nodes_;
 };
 
-// `count` consecutive TCP ports on 127.0.0.1 that were all free a moment ago (below the
-// ephemeral range, so outgoing connections do not take them meanwhile).
-Result<uint16_t> PickFreePortRange(size_t count);
-
 }  // namespace phalanx::itest
