@@ -321,6 +321,12 @@ class FunctionCompiler {
     return e.slot;
   }
   bool IsConstSlot(uint32_t slot) const { return slot >= out_->num_locals && slot < temp_base_; }
+  // Whether local x still holds the zero every declared local starts with: no write to it has
+  // been compiled yet, and no loop either (before the first loop every path to here runs only
+  // code compiled before it). Setting such a local to a zero constant needs no code.
+  bool IsKnownZero(uint32_t x) const {
+    return !loop_seen_ && x >= out_->num_params && x < unwritten_.size() && unwritten_[x];
+  }
   uint32_t ConstSlot(uint64_t bits) const { return out_->num_locals + const_index_.at(bits); }
   uint64_t ConstValue(uint32_t slot) const { return out_->consts[slot - out_->num_locals]; }
 
@@ -441,6 +447,8 @@ class FunctionCompiler {
   std::vector<Ctrl> ctrl_;
   std::unordered_map<uint64_t, uint32_t> const_index_;
   LastOp last_;
+  std::vector<bool> unwritten_;  // by local: not written by any code compiled so far
+  bool loop_seen_ = false;
   size_t consts_used_ = 0;         // a prefix of out_->consts: the ones read from their slots
   uint32_t copy_at_ = UINT32_MAX;  // the last instruction, if it is a Copy (see EmitCopy)
   uint32_t add_at_ = UINT32_MAX;   // the last add of an immediate (see EmitCondBranch)
@@ -857,6 +865,7 @@ Status FunctionCompiler::Run() {
   out_->num_locals = locals_.size();
   RETURN_IF_ERROR(ScanBody(r_));
   temp_base_ = out_->num_locals + static_cast<uint32_t>(out_->consts.size());
+  unwritten_.assign(out_->num_locals, true);
   out_->body_offset = r_.offset();
   Ctrl fn;
   fn.results = type.results;

@@ -151,6 +151,22 @@ TEST(VmCompiledCode, NarrowLoadFusedIntoArithmeticExtendsLikeTheLoad) {
   EXPECT_EQ(u.I32({Value::I32(10)}), 265u);
 }
 
+TEST(VmCompiledCode, ZeroingALocalIsSkippedOnlyWhenNoPathWroteIt) {
+  // (if (local.get 0) (then (local.set 1 (i32.const 5)))) (local.set 1 (i32.const 0)) (local.get 1)
+  Compiled branch(OneFunc({kI32}, {kI32},
+                          {0x20, 0x00, 0x04, 0x40, 0x41, 0x05, 0x21, 0x01, 0x0b, 0x41, 0x00, 0x21,
+                           0x01, 0x20, 0x01, 0x0b},
+                          {{1, kI32}}));
+  EXPECT_EQ(branch.I32({Value::I32(1)}), 0u);
+  // loop { x = 0; acc += x; x = 7; n -= 1; br_if n } acc: the x = 0 of the next iteration counts.
+  Compiled loop(OneFunc(
+      {kI32}, {kI32},
+      {0x03, 0x40, 0x41, 0x00, 0x21, 0x01, 0x20, 0x02, 0x20, 0x01, 0x6a, 0x21, 0x02, 0x41, 0x07,
+       0x21, 0x01, 0x20, 0x00, 0x41, 0x01, 0x6b, 0x22, 0x00, 0x0d, 0x00, 0x0b, 0x20, 0x02, 0x0b},
+      {{2, kI32}}));
+  EXPECT_EQ(loop.I32({Value::I32(3)}), 0u);
+}
+
 // g(x) = x + 1; f(n) = loop { acc = g(acc); n -= 1; br_if n } acc.
 Bytes CallLoop() {
   Bytes g = Body({}, {0x20, 0x00, 0x41, 0x01, 0x6a, 0x0b});
