@@ -32,6 +32,7 @@ class FixedApp final : public consensus::Application {
                                     const std::optional<types::CommitCertificate>&) override {
     types::Block b;
     b.header.height = height;
+    b.header.tx_root = types::TxRoot(b.transactions);
     return b;
   }
   Check CheckBlock(const types::Block&) override { return Check::kValid; }

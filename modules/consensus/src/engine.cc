@@ -15,6 +15,18 @@ namespace phalanx::consensus {
 using types::Vote;
 using types::VoteType;
 
+namespace {
+// A block's hash is its header's hash, and proposal signatures and certificates cover only that:
+// the body must be bound to the header here, or anyone relaying a proposal could swap its
+// transactions (keeping the signature valid) and make nodes that see the swapped copy first judge
+// the real block invalid.
+bool BodyMatchesHeader(const types::Block& b) {
+  const Hash32 last_commit = b.last_commit ? b.last_commit->Hash() : Hash32{};
+  return b.header.last_commit_hash == last_commit &&
+         b.header.tx_root == types::TxRoot(b.transactions);
+}
+}  // namespace
+
 std::string_view VerdictName(Verdict v) {
   switch (v) {
     case Verdict::kAccepted:
@@ -386,6 +398,7 @@ Verdict Engine::Run::OnProposal(const Proposal& p) {
   const Hash32 hash = p.BlockHash();
   RoundState& rs = s.At(p.round);
   if (rs.HasProposal(hash, p.pol_round)) return Verdict::kDuplicate;
+  if (!BodyMatchesHeader(p.block)) return Verdict::kMalformed;
   if (rs.proposals.size() >= kMaxProposalsPerRound) return Verdict::kTooManyProposals;
   const auto& proposer = s.validators.validators[ProposerIndex(s.validators, s.height, p.round)];
   if (!VerifySignature(proposer.public_key, p.SigningHash(e_.genesis_hash_), p.signature))
@@ -461,7 +474,8 @@ Verdict Engine::Run::OnCommitted(const CommittedBlock& c) {
   HeightState& s = S();
   if (c.certificate.height != s.height) return Verdict::kWrongHeight;
   const Hash32 hash = c.block.Hash();
-  if (hash != c.certificate.block_hash || c.block.header.height != s.height)
+  if (hash != c.certificate.block_hash || c.block.header.height != s.height ||
+      !BodyMatchesHeader(c.block))
     return Verdict::kMalformed;
   if (!types::VerifyCommit(c.certificate, s.validators, e_.genesis_hash_).ok())
     return Verdict::kBadCertificate;

@@ -335,6 +335,21 @@ TEST_F(ConsensusRules, AnInjectedVerifierDecidesSignatures) {
             Verdict::kBadSignature);
 }
 
+TEST_F(ConsensusRules, ProposalWithASwappedBodyIsMalformedAndTheGenuineOneStillCounts) {
+  Node n(vals, me);
+  n.engine.Step(Start{1, std::nullopt});
+  Proposal genuine = vals.MakeProposal(1, 0, MakeBlock(1, 1));
+  Proposal swapped = genuine;  // same header and signature, other transactions
+  swapped.block.transactions.emplace_back();
+  ASSERT_EQ(swapped.BlockHash(), genuine.BlockHash());
+  EXPECT_EQ(n.engine.Step(ProposalMsg{swapped}).verdict, Verdict::kMalformed);
+  StepResult r = n.engine.Step(ProposalMsg{genuine});
+  EXPECT_EQ(r.verdict, Verdict::kAccepted);
+  auto prevotes = VotesOf(r, VoteType::kPrevote);
+  ASSERT_EQ(prevotes.size(), 1u);
+  EXPECT_EQ(prevotes[0].block_hash, genuine.BlockHash());
+}
+
 TEST_F(ConsensusRules, DuplicateVoteIsRecognizedBeforeVerification) {
   Node n(vals, me);
   n.engine.Step(Start{1, std::nullopt});

@@ -19,6 +19,7 @@ inline types::Block MakeBlock(uint64_t height, uint64_t tag) {
   b.header.height = height;
   b.header.time_ms = 1000 + tag;
   b.header.state_root = crypto::Blake2b256(AsBytes("state " + std::to_string(tag)));
+  b.header.tx_root = types::TxRoot(b.transactions);
   return b;
 }
 
@@ -31,6 +32,7 @@ class TestApp : public Application {
     ++proposed;
     types::Block b = MakeBlock(height, 100 + round);
     b.last_commit = lc;
+    if (lc) b.header.last_commit_hash = lc->Hash();
     return b;
   }
   Check CheckBlock(const types::Block& block) override {

@@ -175,9 +175,9 @@ enum class Verdict : uint8_t {
                       // the vote still counts for its value (kMaxVoteValuesPerSlot)
   kBadSignature,      // signature does not verify for the signer (proposals: the round's proposer)
   kUnknownValidator,  // validator index outside the set
-  kMalformed,         // inconsistent fields (block height, pol_round, certificate block hash)
-  kBadCertificate,    // CommittedBlock certificate does not verify
-  kNotStarted,        // no Start yet, or halted
+  kMalformed,  // inconsistent fields (block height, pol_round, body vs header, certificate hash)
+  kBadCertificate,  // CommittedBlock certificate does not verify
+  kNotStarted,      // no Start yet, or halted
 };
 std::string_view VerdictName(Verdict v);
 inline bool IsPeerFault(Verdict v) {
