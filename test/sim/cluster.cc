@@ -217,9 +217,17 @@ void Cluster::StepNode(Node& n, const consensus::Input& in, std::optional<uint32
       m = std::make_shared<const Proposal>(p->proposal);
     if (auto* v = std::get_if<consensus::VoteMsg>(&in)) m = v->vote;
     n.gossip.push_back(m);
-    // Flooding: a message new to this node goes on to its other peers once.
+    // Flooding: a message new to this node goes on to its other peers once. The Byzantine node
+    // relays other proposals to half its peers with the transactions swapped (header and
+    // signature unchanged), trying to make them reject the genuine block.
+    Msg swapped = m;
+    if (auto* p = std::get_if<std::shared_ptr<const Proposal>>(&m); p && n.byzantine) {
+      Proposal copy = **p;
+      copy.block.transactions.emplace_back();
+      swapped = std::make_shared<const Proposal>(std::move(copy));
+    }
     for (uint32_t to = 0; s_.flood && to < nodes_.size(); ++to)
-      if (to != n.index && to != *from) Send(n.index, to, m);
+      if (to != n.index && to != *from) Send(n.index, to, to % 2 ? swapped : m);
   }
   Execute(n, r);
 }
@@ -315,6 +323,12 @@ Msg Cluster::Equivocate(Node& n, const Msg& m) {
   }
   const auto& p = *std::get<std::shared_ptr<const Proposal>>(m);
   Proposal alt = p;
+  if (p.height % 2 == 0) {
+    // Same header and signature, other transactions: must be rejected as malformed without
+    // spoiling the genuine block for the nodes that see this copy first.
+    alt.block.transactions.emplace_back();
+    return std::make_shared<const Proposal>(std::move(alt));
+  }
   alt.pol_round = -1;
   alt.block = n.app->BuildBlock(p.height, p.round, n.app->last_commit(), /*variant=*/1);
   return std::make_shared<const Proposal>(consensus::SignProposal(alt, *n.key, genesis_));

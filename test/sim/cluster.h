@@ -39,7 +39,9 @@ struct Crash {
 struct Scenario {
   uint64_t seed = 0;
   size_t validators = 4;
-  bool byzantine = false;        // the last validator (set order) double-proposes and double-votes
+  // The last validator (set order) double-proposes, double-votes, and relays the proposals of
+  // others with swapped transactions (same header and signature).
+  bool byzantine = false;
   std::vector<uint64_t> powers;  // per validator in set order; empty = 1 each
   uint64_t min_delay_ms = 1;
   uint64_t max_delay_ms = 20;
