@@ -176,7 +176,11 @@ class Cluster {
   std::map<std::tuple<uint32_t, uint64_t, uint32_t, uint8_t>, Hash32> signed_;  // honest only
   CachingVerifier verifier_;
   std::set<uint64_t> verified_heights_;
-  std::set<uint64_t> byzantine_frontier_heights_;  // heights where it double-voted live
+  // Per (node, incarnation, height, round, type): the block hashes of the Byzantine validator's
+  // votes that the node's engine took in, and whether it reported evidence for that slot.
+  using Slot = std::tuple<uint32_t, uint64_t, uint64_t, uint32_t, uint8_t>;
+  std::map<Slot, std::set<Hash32>> byzantine_votes_seen_;
+  std::set<Slot> evidence_seen_;
   Outcome out_;
 };
 
@@ -203,6 +207,14 @@ void Cluster::StepNode(Node& n, const consensus::Input& in, std::optional<uint32
   if (trace_ && from) {
     std::printf("  %llu: node %u <- %u: %s\n", static_cast<unsigned long long>(now_), n.index,
                 *from, std::string(consensus::VerdictName(r.verdict)).c_str());
+  }
+  const auto* vote_in = std::get_if<consensus::VoteMsg>(&in);
+  if (vote_in && !n.byzantine && nodes_[vote_in->vote.validator_index].byzantine &&
+      (r.verdict == consensus::Verdict::kAccepted ||
+       r.verdict == consensus::Verdict::kEquivocation)) {
+    const Vote& v = vote_in->vote;
+    byzantine_votes_seen_[{n.index, n.incarnation, v.height, v.round, static_cast<uint8_t>(v.type)}]
+        .insert(v.block_hash);
   }
   if (consensus::IsPeerFault(r.verdict) && from && !nodes_[*from].byzantine)
     Fail("node " + std::to_string(n.index) + " rejected a message from honest node " +
@@ -254,6 +266,8 @@ void Cluster::Execute(Node& n, consensus::StepResult& r) {
     } else if (auto* e = std::get_if<consensus::Evidence>(&o)) {
       if (n.byzantine) continue;
       ++out_.evidence;
+      evidence_seen_.insert({n.index, n.incarnation, e->vote_a.height, e->vote_a.round,
+                             static_cast<uint8_t>(e->vote_a.type)});
       const Vote& a = e->vote_a;
       const Vote& b = e->vote_b;
       const auto& key = set_.validators[a.validator_index].public_key;
@@ -300,9 +314,6 @@ void Cluster::Broadcast(Node& n, const Msg& m) {
                   ToHex((*p)->BlockHash()).substr(0, 8).c_str());
   }
   if (n.byzantine) {
-    // Equivocation at the height the honest nodes are deciding must be noticed (see Run()).
-    if (std::holds_alternative<Vote>(m) && HeightOf(m) == MaxHonestHeight() + 1)
-      byzantine_frontier_heights_.insert(HeightOf(m));
     Msg alt = Equivocate(n, m);
     n.gossip_split.emplace_back(m, alt);
     for (uint32_t to = 0; to < nodes_.size(); ++to)
@@ -517,8 +528,15 @@ Outcome Cluster::Run() {
       StartNode(nodes_[r->node]);
     }
   }
-  if (out_.ok && s_.byzantine && out_.evidence == 0 && byzantine_frontier_heights_.size() >= 3)
-    Fail("EVIDENCE: the Byzantine validator equivocated but no honest node produced evidence");
+  // Every honest engine that took in two different votes of the Byzantine validator for one slot
+  // reported it (both were verified, so the pair is proof).
+  for (const auto& [slot, hashes] : byzantine_votes_seen_) {
+    if (out_.ok && hashes.size() >= 2 && !evidence_seen_.count(slot))
+      Fail("EVIDENCE: node " + std::to_string(std::get<0>(slot)) +
+           " took in conflicting votes of the Byzantine validator at height " +
+           std::to_string(std::get<2>(slot)) + " round " + std::to_string(std::get<3>(slot)) +
+           " but produced no evidence");
+  }
   out_.heights = MinHonestHeight();
   out_.sim_ms = now_;
   return out_;

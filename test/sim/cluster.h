@@ -11,9 +11,8 @@
 //   state     - every node's app state root at each height equals every other node's;
 //   liveness  - after the fault phase ends (network healed, crashed nodes restarted) every honest
 //               node commits kLiveHeights new heights within liveness_bound_ms of simulated time;
-//   evidence  - honest nodes output Evidence only ever against the Byzantine validator, and do
-//               output some once it has double-voted at 3 heights the honest nodes were deciding
-//               (a Byzantine node cut off by a partition double-votes where nobody listens).
+//   evidence  - honest nodes output Evidence only ever against the Byzantine validator, and
+//               every honest engine that took in two of its votes for one slot reported them.
 #pragma once
 
 #include <cstdint>
