@@ -351,6 +351,31 @@ bool IsZero(const uint8_t* p, size_t n) {
 
 }  // namespace
 
+bool InstanceSnapshot::operator==(const InstanceSnapshot& o) const {
+  auto same_limits = [](const SizeLimits& a, const SizeLimits& b) {
+    return a.min == b.min && a.has_max == b.has_max && (!a.has_max || a.max == b.max);
+  };
+  if (instance_ != o.instance_ || memories_.size() != o.memories_.size() ||
+      tables_.size() != o.tables_.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < memories_.size(); ++i) {
+    const MemoryState &a = memories_[i], &b = o.memories_[i];
+    if (!same_limits(a.type.limits, b.type.limits) || a.size_bytes != b.size_bytes ||
+        a.pages != b.pages || a.image != b.image) {
+      return false;
+    }
+  }
+  for (size_t i = 0; i < tables_.size(); ++i) {
+    const TableState &a = tables_[i], &b = o.tables_[i];
+    if (a.type.elem != b.type.elem || !same_limits(a.type.limits, b.type.limits) ||
+        a.elements != b.elements) {
+      return false;
+    }
+  }
+  return globals_ == o.globals_ && elem_items_ == o.elem_items_ && data_dropped_ == o.data_dropped_;
+}
+
 InstanceSnapshot Instance::Snapshot() const {
   InstanceSnapshot s;
   s.instance_ = this;

@@ -1,6 +1,6 @@
 // The module generator behind the execution fuzzer (wasm_gen.h) must only make valid modules,
-// or the fuzzer would test the decoder instead of the interpreter; and executing them under
-// fuel must end (result or trap) — never an error status.
+// or the fuzzer would test the decoder instead of the interpreter; executing them under fuel
+// must end (result or trap) — never an error status; and a reset must restore the exact state.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -25,6 +25,7 @@ TEST(VmGen, GeneratedModulesValidateAndRunUnderFuel) {
     Machine machine;
     auto inst = store.Instantiate(*module, {}, machine);
     ASSERT_TRUE(inst.ok()) << inst.status().ToString();
+    const InstanceSnapshot pristine = (*inst)->Snapshot();
     for (const Export& e : (*module)->exports) {
       const FuncType& type = (*module)->TypeOfFunc(e.index);
       std::vector<Value> args;
@@ -34,6 +35,8 @@ TEST(VmGen, GeneratedModulesValidateAndRunUnderFuel) {
       ASSERT_TRUE(out.ok()) << out.status().ToString();
       ++executed;
       if (out->trap) ++trapped;
+      ASSERT_TRUE((*inst)->Reset(pristine).ok());
+      ASSERT_TRUE((*inst)->Snapshot() == pristine) << "seed " << seed << " export " << e.name;
     }
   }
   // Most calls should run to completion, or the generator mostly tests traps.

@@ -92,7 +92,10 @@ TEST(VmSnapshot, ResetUndoesEverythingACallDid) {
   ASSERT_FALSE(f.Run("init"));                                      // data segment 1 was dropped
   ASSERT_TRUE(f.mem->Write(3 * kPageBytes - 1, Bytes{0xEE}).ok());  // in the grown pages
 
+  EXPECT_FALSE(f.inst->Snapshot() == pristine);
+
   ASSERT_TRUE(f.inst->Reset(pristine).ok());
+  EXPECT_TRUE(f.inst->Snapshot() == pristine);
   EXPECT_EQ(f.mem->pages(), 1u);
   EXPECT_EQ(f.mem->type().limits.min, 1u);
   EXPECT_EQ(f.mem->ReadLE<uint32_t>(100).value(), 0u);

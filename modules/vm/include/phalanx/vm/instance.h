@@ -184,6 +184,8 @@ class InstanceSnapshot {
   const Instance* instance() const { return instance_; }
   // Bytes of memory image kept: only non-zero pages are (the others are known to be zero).
   uint64_t image_bytes() const;
+  // Whether two snapshots (of the same instance) captured the same state.
+  bool operator==(const InstanceSnapshot& other) const;
 
  private:
   friend class Instance;
