@@ -1,8 +1,9 @@
 // Helpers shared by the end-to-end benchmarks (load_bench, rss_bench): start a `phalanx-node
-// --dev` child in a temporary directory, wait until its JSON-RPC answers, read its memory and CPU
-// from /proc, and print results as one JSON object per line.
+// --dev` child or a `phalanx-node localnet` in a temporary directory, wait until JSON-RPC
+// answers, read memory and CPU from /proc, and print results as one JSON object per line.
 #pragma once
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -169,6 +171,87 @@ inline Result<std::unique_ptr<rpc::Client>> WaitReady(DevNode& node, double time
   }
   return DeadlineExceeded("phalanx-node did not answer JSON-RPC within " +
                           std::to_string(timeout_s) + " s; its log is " + node.log_path.string());
+}
+
+// A `phalanx-node localnet` started by a benchmark in a temporary directory: N validators and one
+// RPC node, each its own process. Destroying it stops them all (SIGTERM to the localnet).
+struct LocalnetNodes {
+  std::optional<platform::Process> process;  // the localnet supervisor
+  std::optional<platform::TempDir> dir;
+  std::vector<std::string> urls;  // ws:// of every node; the RPC node is last
+  std::vector<pid_t> pids;
+  std::vector<std::filesystem::path> logs;
+
+  // Leaves the localnet running and its directory in place after this program exits.
+  void Keep() {
+    if (process) new platform::Process(std::move(*process));  // never destroyed: never killed
+    process.reset();
+    if (dir) dir->Release();
+  }
+
+  ~LocalnetNodes() {
+    if (process && process->running()) {
+      (void)process->Signal(SIGTERM);
+      process->Wait(std::chrono::seconds(30));
+    }
+  }
+};
+
+// Starts the localnet and waits until every node answers JSON-RPC.
+inline Result<std::unique_ptr<LocalnetNodes>> SpawnLocalnet(const std::filesystem::path& binary_in,
+                                                            size_t validators, size_t dev_accounts,
+                                                            uint64_t block_time_ms,
+                                                            double timeout_s) {
+  auto net = std::make_unique<LocalnetNodes>();
+  ASSIGN_OR_RETURN(auto tmp, platform::TempDir::Create("phalanx-bench-localnet-"));
+  const auto dir = tmp.path();
+  net->dir.emplace(std::move(tmp));
+  const size_t count = validators + 1;
+  ASSIGN_OR_RETURN(uint16_t rpc_base, platform::PickFreePortRange(count));
+  uint16_t p2p_base = 0;
+  do {
+    ASSIGN_OR_RETURN(p2p_base, platform::PickFreePortRange(count));
+  } while (p2p_base < rpc_base + count && rpc_base < p2p_base + count);
+  auto binary = binary_in.empty() ? BinDir() / "phalanx-node" : binary_in;
+  std::vector<std::string> argv = {binary.string(),   "localnet",
+                                   "--validators",    std::to_string(validators),
+                                   "--base-path",     dir.string(),
+                                   "--rpc-port-base", std::to_string(rpc_base),
+                                   "--p2p-port-base", std::to_string(p2p_base),
+                                   "--block-time-ms", std::to_string(block_time_ms),
+                                   "--dev-accounts",  std::to_string(dev_accounts)};
+  ASSIGN_OR_RETURN(auto p, platform::Process::Spawn(argv, (dir / "localnet.log").string()));
+  net->process.emplace(std::move(p));
+  auto start = Clock::now();
+  const auto json_path = dir / "localnet.json";
+  while (!std::filesystem::exists(json_path)) {
+    if (!net->process->running())
+      return Unavailable("the localnet exited; see " + (dir / "localnet.log").string());
+    if (SecondsSince(start) > timeout_s) return DeadlineExceeded("no " + json_path.string());
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSIGN_OR_RETURN(std::string text, platform::ReadFile(json_path, 1 << 20));
+  auto nodes = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!nodes.is_array()) return Corruption(json_path.string() + " is not a JSON array");
+  for (const auto& n : nodes) {
+    net->urls.push_back("ws://127.0.0.1:" + std::to_string(n.value("rpc_port", 0)));
+    net->pids.push_back(n.value("pid", -1));
+    net->logs.push_back(n.value("log", ""));
+  }
+  for (size_t i = 0; i < net->urls.size(); ++i) {
+    for (;;) {
+      auto client = rpc::Client::Connect(net->urls[i], 2000);
+      if (client.ok() && (*client)->Call("chain_getBlockHash", nlohmann::json::array({0})).ok())
+        break;
+      if (!net->process->running())
+        return Unavailable("the localnet exited; see " + (dir / "localnet.log").string());
+      if (SecondsSince(start) > timeout_s)
+        return DeadlineExceeded(net->urls[i] + " did not answer JSON-RPC; see " +
+                                net->logs[i].string());
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  return net;
 }
 
 // The height of the node's best block, or an error.

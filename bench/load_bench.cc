@@ -8,9 +8,15 @@
 // the last of the T transfers; the blocks are read back (chain_getBlock) and matched by hash, so
 // every transfer is counted once and its submit->finalized latency is known.
 //
+// With --localnet V it starts `phalanx-node localnet --validators V` instead (V validators and an
+// RPC node, each its own process) and submits round-robin to every node's RPC; with --url A,B,...
+// it drives existing nodes of one chain the same way. Finality is watched on the last URL (the
+// localnet's RPC node), and the results are named localnet_* instead of e2e_*.
+//
 // Prints one JSON object per line: {"bench": "...", "value": ..., "unit": "..."}.
 // Usage: load_bench [--txs T] [--accounts N] [--connections C] [--window W] [--block-time-ms MS]
-//                   [--timeout-s S] [--url ws://host:port] [--node path] [--keep]
+//                   [--timeout-s S] [--url ws://host:port[,ws://...]] [--localnet V]
+//                   [--node path] [--keep]
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -46,7 +52,8 @@ struct Options {
   uint64_t block_time_ms = 1000;
   double timeout_s = 120;        // from the first submit
   double start_timeout_s = 600;  // genesis with many accounts takes a while
-  std::string url;
+  std::vector<std::string> urls;
+  size_t localnet_validators = 0;
   std::string node_binary;
   bool keep = false;
 };
@@ -55,7 +62,8 @@ struct Options {
   std::fprintf(stderr,
                "load_bench: %s\nusage: load_bench [--txs T] [--accounts N] [--connections C] "
                "[--window W] [--block-time-ms MS] [--timeout-s S] [--start-timeout-s S] "
-               "[--url ws://host:port] [--node path/to/phalanx-node] [--keep]\n",
+               "[--url ws://host:port[,ws://host:port...]] [--localnet VALIDATORS] "
+               "[--node path/to/phalanx-node] [--keep]\n",
                why);
   std::exit(2);
 }
@@ -92,7 +100,13 @@ Options ParseOptions(int argc, char** argv) {
     else if (flag == "--start-timeout-s")
       o.start_timeout_s = number();
     else if (flag == "--url")
-      o.url = value;
+      for (size_t at = 0; at <= value.size();) {
+        size_t comma = std::min(value.find(',', at), value.size());
+        if (comma > at) o.urls.push_back(value.substr(at, comma - at));
+        at = comma + 1;
+      }
+    else if (flag == "--localnet")
+      o.localnet_validators = static_cast<size_t>(number());
     else if (flag == "--node")
       o.node_binary = value;
     else
@@ -100,6 +114,8 @@ Options ParseOptions(int argc, char** argv) {
   }
   if (o.txs == 0 || o.accounts == 0 || o.connections == 0 || o.window == 0)
     Usage("--txs, --accounts, --connections and --window must be > 0");
+  if (o.localnet_validators > 0 && !o.urls.empty())
+    Usage("--localnet and --url exclude each other");
   // The pool refuses a nonce more than max_future_nonces past the account's on-chain nonce, even
   // when the transactions before it are pending: a sender can have at most that many + 1 queued.
   const size_t per_sender = (o.txs + o.accounts - 1) / o.accounts;
@@ -392,19 +408,42 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   std::unique_ptr<DevNode> node;
-  std::string url = o.url;
-  if (url.empty()) {
+  std::unique_ptr<LocalnetNodes> net;
+  std::vector<std::string> urls = o.urls;
+  if (o.localnet_validators > 0) {
+    auto start = Clock::now();
+    net = Check(SpawnLocalnet(o.node_binary, o.localnet_validators, o.accounts, o.block_time_ms,
+                              o.start_timeout_s),
+                "starting phalanx-node localnet");
+    urls = net->urls;
+    std::fprintf(stderr, "load_bench: localnet of %zu nodes ready after %.1f s (logs in %s)\n",
+                 urls.size(), SecondsSince(start), net->dir->path().c_str());
+  } else if (urls.empty()) {
     DevNodeOptions no;
     no.binary = o.node_binary;
     no.dev_accounts = o.accounts;
     no.block_time_ms = o.block_time_ms;
     node = Check(SpawnDevNode(no), "starting phalanx-node");
-    url = node->url;
+    urls = {node->url};
     auto start = Clock::now();
     Check(WaitReady(*node, o.start_timeout_s), "waiting for phalanx-node");
     std::fprintf(stderr, "load_bench: node pid %d ready at %s after %.1f s (log %s)\n", node->pid(),
-                 url.c_str(), SecondsSince(start), node->log_path.c_str());
+                 node->url.c_str(), SecondsSince(start), node->log_path.c_str());
   }
+  // Finality is watched on the last node (a localnet's RPC node); transfers go to all of them.
+  const std::string url = urls.back();
+  const bool multi = urls.size() > 1;
+  auto report = [&](const std::string& name, double value, const char* unit) {
+    Report(((multi ? "localnet_" : "e2e_") + name).c_str(), value, unit);
+  };
+  std::vector<pid_t> node_pids;
+  if (node) node_pids.push_back(node->pid());
+  if (net) node_pids = net->pids;
+  auto nodes_cpu = [&] {
+    double s = 0;
+    for (pid_t p : node_pids) s += CpuSeconds(p);
+    return s;
+  };
   auto query = Check(rpc::Client::Connect(url), "connecting to " + url);
   Hash32 genesis = Check(
       FixedFromHex<32>(Check(query->Call("chain_getBlockHash", json::array({0})), "genesis hash")
@@ -418,10 +457,13 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "load_bench: signed %zu transfers from %zu accounts in %.2f s\n", o.txs,
                o.accounts, sign_s);
 
-  std::vector<Submitter::Conn> conns(o.connections);
-  for (auto& c : conns) c.client = Check(rpc::Client::Connect(url), "connecting to " + url);
-  for (uint32_t j = 0; j < txs.size(); ++j)  // a sender always uses the same connection
-    conns[txs[j].sender % o.connections].order.push_back(j);
+  // At least one connection per node; connection c goes to node c % nodes. A sender always uses
+  // the same connection, so its nonces reach one node in order.
+  std::vector<Submitter::Conn> conns(std::max(o.connections, urls.size()));
+  for (size_t c = 0; c < conns.size(); ++c)
+    conns[c].client = Check(rpc::Client::Connect(urls[c % urls.size()]),
+                            "connecting to " + urls[c % urls.size()]);
+  for (uint32_t j = 0; j < txs.size(); ++j) conns[txs[j].sender % conns.size()].order.push_back(j);
 
   const auto origin = Clock::now();
   FinalityTracker tracker(txs, origin);
@@ -432,7 +474,7 @@ int main(int argc, char** argv) {
         "subscribing to finalized heads");
 
   const double load_at_start = LoadAverage1m();
-  const double node_cpu0 = node ? CpuSeconds(node->pid()) : 0;
+  const double node_cpu0 = nodes_cpu();
   const double self_cpu0 = SelfCpuSeconds();
   const auto t0 = Clock::now();  // the clock starts at the first submit
   const double t0_ns = std::chrono::duration<double, std::nano>(t0 - origin).count();
@@ -461,7 +503,7 @@ int main(int argc, char** argv) {
     }
   }
   const double wall_s = SecondsSince(t0);
-  const double node_cpu_s = node ? CpuSeconds(node->pid()) - node_cpu0 : 0;
+  const double node_cpu_s = nodes_cpu() - node_cpu0;
   const double self_cpu_s = SelfCpuSeconds() - self_cpu0;
 
   const size_t finalized = tracker.finalized();
@@ -474,46 +516,57 @@ int main(int argc, char** argv) {
       latency_ms.push_back(static_cast<double>(tracker.final_ns(j) - submitter.send_ns(j)) / 1e6);
 
   std::fprintf(stderr,
-               "load_bench: %zu txs, %zu accounts, %zu connections x %zu window, %lu ms blocks, "
-               "load average %.2f at start%s\n",
-               o.txs, o.accounts, o.connections, o.window,
+               "load_bench: %zu txs, %zu accounts, %zu connections x %zu window to %zu node(s), "
+               "%lu ms blocks, load average %.2f at start%s\n",
+               o.txs, o.accounts, conns.size(), o.window, urls.size(),
                static_cast<unsigned long>(o.block_time_ms), load_at_start,
                timed_out ? "; TIMED OUT: partial result" : "");
   for (const auto& [why, n] : submitter.errors())
     std::fprintf(stderr, "load_bench: %zu submissions rejected: %s\n", n, why.c_str());
 
-  Report("e2e_finalized_tps", e2e_s > 0 ? static_cast<double>(finalized) / e2e_s : 0, "tx/s");
-  Report("e2e_finalized", static_cast<double>(finalized), "tx");
-  Report("e2e_rejected", static_cast<double>(submitter.rejected()), "tx");
-  Report("e2e_first_submit_to_last_finalized", e2e_s * 1e3, "ms");
+  report("finalized_tps", e2e_s > 0 ? static_cast<double>(finalized) / e2e_s : 0, "tx/s");
+  report("finalized", static_cast<double>(finalized), "tx");
+  report("rejected", static_cast<double>(submitter.rejected()), "tx");
+  report("first_submit_to_last_finalized", e2e_s * 1e3, "ms");
   const double submit_s = (static_cast<double>(submitter.last_ack_ns()) - t0_ns) / 1e9;
-  Report("e2e_submit_rate", submit_s > 0 ? static_cast<double>(submitter.acked()) / submit_s : 0,
+  report("submit_rate", submit_s > 0 ? static_cast<double>(submitter.acked()) / submit_s : 0,
          "tx/s");
-  Report("e2e_latency_p50", Percentile(latency_ms, 0.50), "ms");
-  Report("e2e_latency_p99", Percentile(latency_ms, 0.99), "ms");
-  Report("e2e_blocks_used", static_cast<double>(tracker.blocks_used()), "blocks");
-  Report("e2e_max_block_txs", static_cast<double>(tracker.max_block_txs()), "tx");
-  Report("e2e_presign_rate", sign_s > 0 ? static_cast<double>(o.txs) / sign_s : 0, "tx/s");
-  Report("e2e_client_cpu_per_tx", self_cpu_s * 1e6 / static_cast<double>(o.txs), "us");
-  if (node) {
-    Report("e2e_node_cpu_per_tx", finalized ? node_cpu_s * 1e6 / static_cast<double>(finalized) : 0,
+  report("latency_p50", Percentile(latency_ms, 0.50), "ms");
+  report("latency_p99", Percentile(latency_ms, 0.99), "ms");
+  report("blocks_used", static_cast<double>(tracker.blocks_used()), "blocks");
+  report("max_block_txs", static_cast<double>(tracker.max_block_txs()), "tx");
+  report("presign_rate", sign_s > 0 ? static_cast<double>(o.txs) / sign_s : 0, "tx/s");
+  report("client_cpu_per_tx", self_cpu_s * 1e6 / static_cast<double>(o.txs), "us");
+  if (!node_pids.empty())
+    report("node_cpu_per_tx", finalized ? node_cpu_s * 1e6 / static_cast<double>(finalized) : 0,
            "us");
+  if (node) {
     BlockLog bl = ParseBlockLog(node->log_path);
     if (bl.blocks > 0) {
-      Report("e2e_node_block_execute_total", bl.execute_ms, "ms");
-      Report("e2e_node_block_commit_total", bl.commit_ms, "ms");
-      Report("e2e_node_block_execute_max", bl.max_execute_ms, "ms");
-      Report("e2e_node_block_commit_max", bl.max_commit_ms, "ms");
+      report("node_block_execute_total", bl.execute_ms, "ms");
+      report("node_block_commit_total", bl.commit_ms, "ms");
+      report("node_block_execute_max", bl.max_execute_ms, "ms");
+      report("node_block_commit_max", bl.max_commit_ms, "ms");
     }
     Memory m = ReadMemory(node->pid());
-    Report("e2e_node_rss", m.rss_mib, "MiB");
-    Report("e2e_node_rss_peak", m.peak_mib, "MiB");
+    report("node_rss", m.rss_mib, "MiB");
+    report("node_rss_peak", m.peak_mib, "MiB");
   }
-  Report("e2e_load_average_1m", load_at_start, "load");
+  if (net) {
+    double rss = 0;
+    for (pid_t p : node_pids) rss += ReadMemory(p).rss_mib;
+    report("nodes_rss_total", rss, "MiB");
+  }
+  report("load_average_1m", load_at_start, "load");
 
   watch->Close();
   for (auto& c : conns) c.client->Close();
   query->Close();
+  if (net && o.keep) {
+    std::fprintf(stderr, "load_bench: --keep: the localnet still serves %s (directory %s)\n",
+                 url.c_str(), net->dir->path().c_str());
+    net->Keep();
+  }
   if (node && o.keep) {
     std::fprintf(stderr, "load_bench: --keep: node pid %d still serves %s (base path %s)\n",
                  node->pid(), url.c_str(), node->base_path.c_str());
