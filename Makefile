@@ -4,7 +4,7 @@ PRESET ?= release
 BUILD_DIR := $(if $(filter release,$(PRESET)),build,build-$(PRESET))
 CTEST_ARGS ?=
 
-.PHONY: setup configure build test test-full sim-long dev bench bench-wasm asan fuzz format clean
+.PHONY: setup configure build test test-full sim-long dev bench bench-wasm asan fuzz format clean localnet bench-localnet
 
 setup:
 	@bash scripts/setup.sh
@@ -31,6 +31,17 @@ dev: build
 
 bench: build
 	@bash scripts/bench.sh $(BUILD_DIR)
+
+# Four validators and an RPC node on 127.0.0.1, each its own process; RPC on ports 9944..9948,
+# state and logs in /tmp/phalanx-localnet (docs/operators.md, "Localnet"). Ctrl-C stops them all.
+localnet: configure
+	@cmake --build $(BUILD_DIR) --target phalanx-node
+	@$(BUILD_DIR)/bin/phalanx-node localnet --validators 4 --base-path /tmp/phalanx-localnet --rpc-port-base 9944
+
+# Finalized transfers/s and submit->finalized latency on a 4-validator localnet with 1 s blocks.
+bench-localnet: configure
+	@cmake --build $(BUILD_DIR) --target phalanx-node load_bench
+	@$(BUILD_DIR)/bin/load_bench --localnet 4 --block-time-ms 1000 --txs 30000 --accounts 5000 --timeout-s 300
 
 # WebAssembly engine vs node, wasm-interp and native, full size (docs/vm-benchmarks.md).
 bench-wasm: configure
