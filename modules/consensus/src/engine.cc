@@ -1,19 +1,16 @@
-// The Tendermint state machine. Each Step applies one input to the height's state, then
-// re-evaluates the algorithm's upon-rules until none fires (Evaluate), collecting outputs. Rule
-// comments cite the line numbers of Algorithm 1 in arXiv 1807.04938.
+// The Tendermint state machine: inputs, heights, rounds, signing and the WAL. Each Step applies
+// one input to the height's state, then re-evaluates the upon-rules (rules.cc) until none fires,
+// collecting outputs. Comments cite the line numbers of Algorithm 1 in arXiv 1807.04938.
 #include "phalanx/consensus/engine.h"
 
 #include <algorithm>
 #include <tuple>
 
+#include "engine_internal.h"
 #include "phalanx/consensus/limits.h"
 #include "phalanx/consensus/proposer.h"
-#include "round_state.h"
 
 namespace phalanx::consensus {
-
-using types::Vote;
-using types::VoteType;
 
 namespace {
 // A block's hash is its header's hash, and proposal signatures and certificates cover only that:
@@ -56,89 +53,6 @@ std::string_view VerdictName(Verdict v) {
   }
   return "unknown";
 }
-
-// Everything about the height being decided; replaced wholesale when the height changes.
-struct Engine::HeightState {
-  uint64_t height = 0;
-  types::ValidatorSet validators;
-  uint64_t total_power = 0;
-  uint64_t quorum_power = 0;
-  std::optional<uint32_t> my_index;
-  std::optional<types::CommitCertificate> last_commit;  // for height - 1
-
-  uint32_t round = 0;
-  RoundStep step = RoundStep::kNewHeight;
-  int32_t locked_round = -1;
-  std::optional<Hash32> locked_hash;
-  int32_t valid_round = -1;
-  std::shared_ptr<const types::Block> valid_block;
-
-  std::map<uint32_t, RoundState> rounds;
-  std::map<Hash32, std::shared_ptr<const types::Block>> blocks;
-  std::map<Hash32, Application::Check> checks;
-  // Own signed messages of this height (this run and earlier runs, from the WAL).
-  std::map<std::pair<uint32_t, VoteType>, Vote> own_votes;
-  std::map<uint32_t, Proposal> own_proposals;
-  std::set<std::tuple<uint32_t, VoteType, uint32_t>> evidenced;
-  // Unverified messages for height + 1 (at most kMaxNextHeightMessages): a node that decides a
-  // little later than its peers would otherwise drop the next proposal and first votes.
-  std::vector<std::variant<Proposal, Vote>> next_height;
-
-  RoundState& At(uint32_t r) {
-    auto it = rounds.find(r);
-    if (it == rounds.end()) it = rounds.emplace(r, RoundState(validators.validators.size())).first;
-    return it->second;
-  }
-};
-
-// One Step's worth of work: the engine plus the outputs collected so far.
-class Engine::Run {
- public:
-  Run(Engine& e, std::vector<Output>& out) : e_(e), out_(out) {}
-
-  Verdict Dispatch(const Input& input);
-
- private:
-  HeightState& S() { return *e_.state_; }
-  Verdict OnStart(const Start& in);
-  Verdict OnProposal(const Proposal& p);
-  Verdict OnVote(const Vote& v);
-  Verdict OnTimeout(const Timeout& t);
-  Verdict OnVerdict(const BlockVerdict& v);
-  Verdict OnCommitted(const CommittedBlock& c);
-
-  template <typename M>
-  Verdict Buffer(const M& m);
-  bool EnterHeight(uint64_t height, std::optional<types::CommitCertificate> last_commit);
-  void RestoreFromWal();
-  void StartRound(uint32_t round);
-  void Propose();
-  void CastVote(VoteType type, const Hash32& hash);
-  void Decide(const types::CommitCertificate& cert);
-  void Schedule(TimeoutStep step, uint64_t height, uint32_t round, uint64_t delay_ms) {
-    out_.push_back(ScheduleTimeout{height, round, step, delay_ms});
-  }
-  void Halt(Status reason) {
-    e_.halted_ = true;
-    out_.push_back(consensus::Halt{std::move(reason)});
-  }
-  Application::Check CheckOf(const Hash32& hash);
-  bool VerifySignature(const crypto::PublicKey& key, const Hash32& message,
-                       const crypto::Signature& signature) const {
-    return e_.verifier_ ? e_.verifier_->Verify(key, message.view(), signature)
-                        : crypto::Verify(key, message.view(), signature);
-  }
-
-  void Evaluate();
-  bool TryRule();
-  bool TryCommit();
-  bool TrySkipRound();
-  bool TryPrevoteOnProposal(RoundState& rs);
-  bool TryPolka(RoundState& rs);
-
-  Engine& e_;
-  std::vector<Output>& out_;
-};
 
 Engine::Engine(Config config, Hash32 genesis_hash, std::optional<crypto::SigningKey> key,
                Application& app, Wal& wal, const SignatureVerifier* verifier)
@@ -391,7 +305,7 @@ Verdict Engine::Run::OnProposal(const Proposal& p) {
   HeightState& s = S();
   if (p.height == s.height + 1) return Buffer(p);
   if (p.height != s.height) return Verdict::kWrongHeight;
-  if (p.round > s.round + kMaxRoundsAhead) return Verdict::kRoundOutOfRange;
+  if (p.round > uint64_t{s.round} + kMaxRoundsAhead) return Verdict::kRoundOutOfRange;
   if (p.pol_round < -1 || (p.pol_round >= 0 && static_cast<uint32_t>(p.pol_round) >= p.round) ||
       p.block.header.height != s.height)
     return Verdict::kMalformed;
@@ -413,7 +327,7 @@ Verdict Engine::Run::OnVote(const Vote& v) {
   HeightState& s = S();
   if (v.height == s.height + 1) return Buffer(v);
   if (v.height != s.height) return Verdict::kWrongHeight;
-  if (v.round > s.round + kMaxRoundsAhead) return Verdict::kRoundOutOfRange;
+  if (v.round > uint64_t{s.round} + kMaxRoundsAhead) return Verdict::kRoundOutOfRange;
   if (v.validator_index >= s.validators.validators.size()) return Verdict::kUnknownValidator;
   RoundState& rs = s.At(v.round);
   const std::vector<Vote>& slot = rs.Slot(v.type, v.validator_index);
@@ -457,7 +371,8 @@ Verdict Engine::Run::OnTimeout(const Timeout& t) {
       }
       break;
     case TimeoutStep::kPrecommit:  // line 65
-      if (t.round == s.round && s.step != RoundStep::kNewHeight) StartRound(s.round + 1);
+      if (t.round == s.round && s.step != RoundStep::kNewHeight && s.round < UINT32_MAX)
+        StartRound(s.round + 1);
       break;
   }
   return Verdict::kAccepted;
@@ -482,121 +397,6 @@ Verdict Engine::Run::OnCommitted(const CommittedBlock& c) {
   s.blocks.emplace(hash, std::make_shared<const types::Block>(c.block));
   Decide(c.certificate);
   return Verdict::kDuplicate;  // handled here; nothing left for the upon-rules to do
-}
-
-// ---- Upon-rules ----
-
-void Engine::Run::Evaluate() {
-  // Each rule that fires moves the state forward (a step, round or height), so this terminates;
-  // the bound is a backstop against a bug turning into a hang.
-  for (int i = 0; i < 10'000 && !e_.halted_ && TryRule(); ++i) {
-  }
-}
-
-bool Engine::Run::TryRule() {
-  HeightState& s = S();
-  if (s.step == RoundStep::kNewHeight) return false;
-  if (TryCommit() || TrySkipRound()) return true;
-  RoundState& rs = s.At(s.round);
-  if (s.step == RoundStep::kPropose && TryPrevoteOnProposal(rs)) return true;
-  if (s.step != RoundStep::kPropose && TryPolka(rs)) return true;
-  if (s.step == RoundStep::kPrevote) {
-    if (rs.PrevotePower(Hash32{}) >= s.quorum_power) {  // line 44
-      CastVote(VoteType::kPrecommit, Hash32{});
-      s.step = RoundStep::kPrecommit;
-      return true;
-    }
-    if (rs.prevote_total >= s.quorum_power && !rs.prevote_timeout_scheduled) {  // line 34
-      rs.prevote_timeout_scheduled = true;
-      Schedule(TimeoutStep::kPrevote, s.height, s.round,
-               e_.TimeoutMs(TimeoutStep::kPrevote, s.round));
-      return true;
-    }
-  }
-  if (rs.precommit_total >= s.quorum_power && !rs.precommit_timeout_scheduled) {  // line 47
-    rs.precommit_timeout_scheduled = true;
-    Schedule(TimeoutStep::kPrecommit, s.height, s.round,
-             e_.TimeoutMs(TimeoutStep::kPrecommit, s.round));
-    return true;
-  }
-  return false;
-}
-
-// Line 49: a proposal (any round) and >2/3 precommits for it in that round.
-bool Engine::Run::TryCommit() {
-  HeightState& s = S();
-  for (auto& [round, rs] : s.rounds) {
-    for (const auto& [hash, power] : rs.precommit_power) {
-      if (hash.IsZero() || power < s.quorum_power || !s.blocks.count(hash)) continue;
-      if (CheckOf(hash) != Application::Check::kValid) continue;
-      types::CommitCertificate cert;
-      cert.height = s.height;
-      cert.round = round;
-      cert.block_hash = hash;
-      for (const std::vector<Vote>& slot : rs.precommits)
-        for (const Vote& v : slot)
-          if (v.block_hash == hash) cert.signatures.push_back({v.validator_index, v.signature});
-      Decide(cert);
-      return true;
-    }
-  }
-  return false;
-}
-
-// Line 55: more than 1/3 of the power is in a higher round; go there.
-bool Engine::Run::TrySkipRound() {
-  HeightState& s = S();
-  const uint64_t faulty_power = s.total_power - s.quorum_power;
-  for (auto it = s.rounds.rbegin(); it != s.rounds.rend() && it->first > s.round; ++it) {
-    if (it->second.voter_power > faulty_power) {
-      StartRound(it->first);
-      return true;
-    }
-  }
-  return false;
-}
-
-// Lines 22-33: prevote the round's proposal if it is valid and the lock allows it.
-bool Engine::Run::TryPrevoteOnProposal(RoundState& rs) {
-  HeightState& s = S();
-  for (const RoundState::KeptProposal& kp : rs.proposals) {
-    const int32_t pol = kp.pol_round;
-    if (pol >= 0) {  // line 28: needs the polka it claims
-      auto prior = s.rounds.find(static_cast<uint32_t>(pol));
-      if (prior == s.rounds.end() || prior->second.PrevotePower(kp.hash) < s.quorum_power) continue;
-    }
-    Application::Check c = CheckOf(kp.hash);
-    if (c == Application::Check::kPending) continue;
-    const bool lock_allows =
-        s.locked_round == -1 || s.locked_hash == kp.hash || (pol >= 0 && s.locked_round <= pol);
-    CastVote(VoteType::kPrevote,
-             c == Application::Check::kValid && lock_allows ? kp.hash : Hash32{});
-    s.step = RoundStep::kPrevote;
-    return true;
-  }
-  return false;
-}
-
-// Line 36: a valid proposal of this round with >2/3 prevotes: lock and precommit it (if still in
-// prevote), and remember it as the valid value either way. Once per round.
-bool Engine::Run::TryPolka(RoundState& rs) {
-  HeightState& s = S();
-  if (rs.polka_handled) return false;
-  for (const RoundState::KeptProposal& kp : rs.proposals) {
-    if (rs.PrevotePower(kp.hash) < s.quorum_power) continue;
-    if (CheckOf(kp.hash) != Application::Check::kValid) continue;
-    rs.polka_handled = true;
-    if (s.step == RoundStep::kPrevote) {
-      s.locked_round = static_cast<int32_t>(s.round);
-      s.locked_hash = kp.hash;
-      CastVote(VoteType::kPrecommit, kp.hash);
-      s.step = RoundStep::kPrecommit;
-    }
-    s.valid_round = static_cast<int32_t>(s.round);
-    s.valid_block = s.blocks.at(kp.hash);
-    return true;
-  }
-  return false;
 }
 
 }  // namespace phalanx::consensus
