@@ -14,6 +14,8 @@ enum ConsensusKind : uint8_t { kProposalKind = 0, kVoteKind = 1 };
 // Inputs waiting for the driver; beyond this, network messages are dropped (the driver is
 // overwhelmed; consensus recovers through later rounds and block sync).
 constexpr size_t kMaxQueuedInputs = 100'000;
+// Consensus messages for heights further ahead of the engine than this cost the sender score.
+constexpr uint64_t kMaxHeightsAhead = 2;
 // How long a height may stand still before this node re-sends its own messages of it.
 constexpr auto kResendInterval = std::chrono::milliseconds(1000);
 // Own messages kept for re-sending: a proposal and two votes per round, for the latest rounds.
@@ -162,7 +164,7 @@ void ConsensusService::Handle(Queued q) {
     return;
   }
   consensus::StepResult r = engine_->Step(std::get<consensus::Input>(q.item));
-  if (q.from && consensus::IsPeerFault(r.verdict) && network_)
+  if (q.from && network_ && consensus::IsPeerFault(r.verdict))
     network_->ReportPeer(*q.from, p2p::Verdict::kInvalid,
                          "consensus message: " + std::string(consensus::VerdictName(r.verdict)));
   Execute(r.outputs);
@@ -365,22 +367,43 @@ p2p::Verdict ConsensusService::OnMessage(const p2p::PeerId& peer, p2p::Channel c
     case p2p::Channel::kConsensus: {
       if (payload.empty()) return p2p::Verdict::kInvalid;
       ByteView body = payload.subspan(1);
+      consensus::Input input;
+      uint64_t height = 0;
       if (payload[0] == kProposalKind) {
         auto proposal = consensus::DecodeProposal(body);
         if (!proposal.ok()) return p2p::Verdict::kInvalid;
-        Enqueue(
-            Queued{consensus::Input(consensus::ProposalMsg{std::move(proposal).value()}), peer});
-        return p2p::Verdict::kOk;
-      }
-      if (payload[0] == kVoteKind) {
+        height = proposal->height;
+        input = consensus::ProposalMsg{std::move(proposal).value()};
+      } else if (payload[0] == kVoteKind) {
         auto vote = consensus::DecodeVote(body);
         if (!vote.ok()) return p2p::Verdict::kInvalid;
-        Enqueue(Queued{consensus::Input(consensus::VoteMsg{*vote}), peer});
-        return p2p::Verdict::kOk;
+        height = vote->height;
+        input = consensus::VoteMsg{*vote};
+      } else {
+        return p2p::Verdict::kInvalid;
       }
-      return p2p::Verdict::kInvalid;
+      // An honest peer neither votes nor relays beyond its own head + 1 (+ slack for a Status
+      // still in flight): a peer that claims head X and sends messages for X + 10 is junk.
+      if (std::optional<uint64_t> claimed = PeerHeight(peer);
+          claimed && height > *claimed + 1 + kMaxHeightsAhead)
+        return p2p::Verdict::kUseless;
+      // This node is behind (block sync will catch it up): nothing to do with it, and not ours
+      // to relay — but not the sender's fault either.
+      if (height > chain_.head().height + 1 + kMaxHeightsAhead) return p2p::Verdict::kNotRelayed;
+      Enqueue(Queued{std::move(input), peer});
+      return p2p::Verdict::kOk;
     }
     case p2p::Channel::kBlockSync: {
+      // Remember the head each peer claims (Status, tag 0: small, decoded twice), to judge the
+      // heights of its consensus messages.
+      if (!payload.empty() && payload[0] == 0) {
+        if (auto m = p2p::DecodeSyncMessage(payload); m.ok()) {
+          if (auto* st = std::get_if<p2p::SyncStatus>(&*m)) {
+            std::lock_guard lock(peer_heights_mu_);
+            peer_heights_[peer] = st->height;
+          }
+        }
+      }
       p2p::Verdict v = sync_->OnMessage(peer, payload);
       syncing_ = sync_->Syncing();
       return v;
@@ -398,7 +421,18 @@ void ConsensusService::OnPeerConnected(const p2p::PeerInfo& peer) {
   Enqueue(Queued{PeerJoined{peer.id}, std::nullopt});
 }
 
+std::optional<uint64_t> ConsensusService::PeerHeight(const p2p::PeerId& peer) const {
+  std::lock_guard lock(peer_heights_mu_);
+  auto it = peer_heights_.find(peer);
+  if (it == peer_heights_.end()) return std::nullopt;
+  return it->second;
+}
+
 void ConsensusService::OnPeerDisconnected(const p2p::PeerId& peer, std::string_view reason) {
+  {
+    std::lock_guard lock(peer_heights_mu_);
+    peer_heights_.erase(peer);
+  }
   PHX_LOG_INFO("peer {} disconnected: {}", p2p::ShortPeerId(peer), reason);
   sync_->OnPeerDisconnected(peer);
 }

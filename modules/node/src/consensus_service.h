@@ -107,6 +107,8 @@ class ConsensusService final : public consensus::Application,
                       std::optional<PreparedBlock> prepared,
                       Chain::Durability durability = Chain::Durability::kDurable);
   void SubmitEvidence(const consensus::Evidence& e);
+  // The head height `peer` last announced (block sync Status), if any.
+  std::optional<uint64_t> PeerHeight(const p2p::PeerId& peer) const;
   // Records an own signed message of the current height for re-sending.
   void RememberOwn(uint64_t height, Bytes payload);
   // Sends this node's own messages of the current height again: to `peer` (a peer that just
@@ -134,6 +136,9 @@ class ConsensusService final : public consensus::Application,
   uint64_t resend_seen_height_ = 0;
 
   std::mutex commit_mu_;  // serialises CommitLocked
+
+  mutable std::mutex peer_heights_mu_;
+  std::map<p2p::PeerId, uint64_t> peer_heights_;
 
   mutable std::mutex status_mu_;
   consensus::EngineStatus status_;

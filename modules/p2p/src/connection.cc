@@ -214,6 +214,7 @@ Status Network::Impl::OnFrame(Conn* c, Channel channel, ByteView payload) {
     if (IsGossipChannel(channel)) Relay(c, channel, payload);
     return Status::Ok();
   }
+  if (verdict == Verdict::kNotRelayed) return Status::Ok();
   Penalize(
       c, verdict,
       std::string(ChannelName(channel)) + " message judged " + std::string(VerdictName(verdict)));

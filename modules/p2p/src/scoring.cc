@@ -15,6 +15,8 @@ std::string_view VerdictName(Verdict v) {
       return "invalid";
     case Verdict::kOversized:
       return "oversized";
+    case Verdict::kNotRelayed:
+      return "not_relayed";
   }
   return "unknown";
 }
@@ -29,6 +31,8 @@ int VerdictPenalty(Verdict v) {
       return kInvalidPenalty;
     case Verdict::kOversized:
       return kOversizedPenalty;
+    case Verdict::kNotRelayed:
+      return 0;
   }
   return kInvalidPenalty;
 }

@@ -16,10 +16,12 @@
 namespace phalanx::p2p {
 
 enum class Verdict : uint8_t {
-  kOk = 0,         // valid and new: relayed on gossip channels
-  kUseless = 1,    // valid but of no use (stale, duplicate, unsolicited): small penalty
-  kInvalid = 2,    // fails validation (bad signature, undecodable): large penalty
-  kOversized = 3,  // exceeds an application limit: bans at once
+  kOk = 0,          // valid and new: relayed on gossip channels
+  kUseless = 1,     // valid but of no use (stale, duplicate, unsolicited): small penalty
+  kInvalid = 2,     // fails validation (bad signature, undecodable): large penalty
+  kOversized = 3,   // exceeds an application limit: bans at once
+  kNotRelayed = 4,  // valid but not for gossip now (e.g. for a height this node has not reached):
+                    // no penalty, not relayed
 };
 std::string_view VerdictName(Verdict v);
 // Score lost for one verdict (0 for kOk).
