@@ -8,6 +8,8 @@
 // the last of the T transfers; the blocks are read back (chain_getBlock) and matched by hash, so
 // every transfer is counted once and its submit->finalized latency is known.
 //
+// --rate R paces the submissions (R per second in total) to measure latency below saturation.
+//
 // With --localnet V it starts `phalanx-node localnet --validators V` instead (V validators and an
 // RPC node, each its own process) and submits round-robin to every node's RPC; with --url A,B,...
 // it drives existing nodes of one chain the same way. Finality is watched on the last URL (the
@@ -15,7 +17,8 @@
 //
 // Prints one JSON object per line: {"bench": "...", "value": ..., "unit": "..."}.
 // Usage: load_bench [--txs T] [--accounts N] [--connections C] [--window W] [--block-time-ms MS]
-//                   [--timeout-s S] [--url ws://host:port[,ws://...]] [--localnet V]
+//                   [--rate TX_PER_S] [--timeout-s S] [--url ws://host:port[,ws://...]] [--localnet
+//                   V]
 //                   [--node path] [--keep]
 #include <sys/resource.h>
 
@@ -49,6 +52,7 @@ struct Options {
   size_t accounts = 5'000;
   size_t connections = 4;
   size_t window = 256;  // calls in flight per connection
+  double rate = 0;      // submissions per second over all connections; 0 = as fast as possible
   uint64_t block_time_ms = 1000;
   double timeout_s = 120;        // from the first submit
   double start_timeout_s = 600;  // genesis with many accounts takes a while
@@ -61,7 +65,8 @@ struct Options {
 [[noreturn]] void Usage(const char* why) {
   std::fprintf(stderr,
                "load_bench: %s\nusage: load_bench [--txs T] [--accounts N] [--connections C] "
-               "[--window W] [--block-time-ms MS] [--timeout-s S] [--start-timeout-s S] "
+               "[--window W] [--rate TX_PER_S] [--block-time-ms MS] [--timeout-s S] "
+               "[--start-timeout-s S] "
                "[--url ws://host:port[,ws://host:port...]] [--localnet VALIDATORS] "
                "[--node path/to/phalanx-node] [--keep]\n",
                why);
@@ -93,6 +98,8 @@ Options ParseOptions(int argc, char** argv) {
       o.connections = static_cast<size_t>(number());
     else if (flag == "--window")
       o.window = static_cast<size_t>(number());
+    else if (flag == "--rate")
+      o.rate = number();
     else if (flag == "--block-time-ms")
       o.block_time_ms = static_cast<uint64_t>(number());
     else if (flag == "--timeout-s")
@@ -214,8 +221,10 @@ std::vector<uint64_t> FetchNonces(rpc::Client& client, size_t accounts) {
 class Submitter {
  public:
   // Times are nanoseconds since `origin`, the same origin as the FinalityTracker's.
-  Submitter(std::vector<Transfer>& txs, Clock::time_point origin)
-      : txs_(txs), origin_(origin), send_ns_(txs.size()) {}
+  // `pace`: time between two submissions on one connection (zero: no pacing).
+  Submitter(std::vector<Transfer>& txs, Clock::time_point origin,
+            std::chrono::nanoseconds pace = {})
+      : txs_(txs), origin_(origin), pace_(pace), start_(Clock::now()), send_ns_(txs.size()) {}
 
   struct Conn {
     std::unique_ptr<rpc::Client> client;
@@ -245,6 +254,9 @@ class Submitter {
   void Issue(Conn& c) {
     const size_t k = c.next.fetch_add(1);
     if (k >= c.order.size()) return;
+    // Paced: the k-th call of a connection waits for its slot (on the I/O thread, which only
+    // submits, so the wait delays nothing else that is measured).
+    if (pace_.count() > 0) std::this_thread::sleep_until(start_ + pace_ * k);
     const uint32_t j = c.order[k];
     send_ns_[j] = Now();
     c.client->CallAsync("author_submitExtrinsic", std::move(txs_[j].params),
@@ -267,7 +279,9 @@ class Submitter {
 
   std::vector<Transfer>& txs_;
   const Clock::time_point origin_;
-  std::vector<int64_t> send_ns_;  // written before the call, read after its block is final
+  const std::chrono::nanoseconds pace_;
+  const Clock::time_point start_;  // pacing slots count from here
+  std::vector<int64_t> send_ns_;   // written before the call, read after its block is final
   std::atomic<size_t> acked_{0}, rejected_{0};
   std::atomic<int64_t> last_ack_ns_{0};
   mutable std::mutex mu_;
@@ -478,7 +492,10 @@ int main(int argc, char** argv) {
   const double self_cpu0 = SelfCpuSeconds();
   const auto t0 = Clock::now();  // the clock starts at the first submit
   const double t0_ns = std::chrono::duration<double, std::nano>(t0 - origin).count();
-  Submitter submitter(txs, origin);
+  const auto pace = o.rate > 0 ? std::chrono::nanoseconds(static_cast<int64_t>(
+                                     1e9 * static_cast<double>(conns.size()) / o.rate))
+                               : std::chrono::nanoseconds(0);
+  Submitter submitter(txs, origin, pace);
   for (auto& c : conns) submitter.Start(c, o.window);
 
   bool timed_out = false;
