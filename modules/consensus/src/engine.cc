@@ -181,6 +181,25 @@ void Engine::Run::RestoreFromWal() {
         s.locked_hash = v->block_hash;
       }
       out_.push_back(BroadcastVote{*v});
+    } else if (auto* polka = std::get_if<PolkaRecord>(&rec.message)) {
+      // Verified before it was recorded; restores the valid block and re-shows the polka.
+      const Proposal& p = polka->proposal;
+      const Hash32 hash = p.BlockHash();
+      auto block = s.blocks.emplace(hash, std::make_shared<const types::Block>(p.block)).first;
+      s.checks[hash] = Application::Check::kValid;
+      RoundState& rs = s.At(p.round);
+      rs.AddProposal(p, hash);
+      rs.polka_handled = true;
+      for (const Vote& v : polka->prevotes) {
+        if (v.validator_index >= s.validators.validators.size()) continue;
+        rs.Add(v, s.validators);
+        out_.push_back(BroadcastVote{v});
+      }
+      if (static_cast<int32_t>(p.round) > s.valid_round) {
+        s.valid_round = static_cast<int32_t>(p.round);
+        s.valid_block = block->second;
+      }
+      out_.push_back(BroadcastProposal{p});
     } else {
       Proposal& p = std::get<Proposal>(rec.message);
       Hash32 hash = p.BlockHash();

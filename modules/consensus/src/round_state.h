@@ -16,6 +16,7 @@ struct RoundState {
   struct KeptProposal {
     Hash32 hash;
     int32_t pol_round = -1;
+    crypto::Signature signature;  // to rebuild the Proposal (for the WAL's polka record)
   };
 
   explicit RoundState(size_t validators)
@@ -48,7 +49,7 @@ struct RoundState {
     return false;
   }
   void AddProposal(const Proposal& p, const Hash32& hash) {
-    if (!HasProposal(hash, p.pol_round)) proposals.push_back({hash, p.pol_round});
+    if (!HasProposal(hash, p.pol_round)) proposals.push_back({hash, p.pol_round, p.signature});
   }
   uint64_t PrevotePower(const Hash32& hash) const {
     auto it = prevote_power.find(hash);

@@ -105,6 +105,15 @@ bool Engine::Run::TryPolka(RoundState& rs) {
     if (rs.PrevotePower(kp.hash) < s.quorum_power) continue;
     if (CheckOf(kp.hash) != Application::Check::kValid) continue;
     rs.polka_handled = true;
+    PolkaRecord polka;
+    polka.proposal = Proposal{s.height, s.round, kp.pol_round, *s.blocks.at(kp.hash), kp.signature};
+    for (const std::vector<Vote>& slot : rs.prevotes)
+      for (const Vote& v : slot)
+        if (v.block_hash == kp.hash) polka.prevotes.push_back(v);
+    if (Status st = e_.wal_.Append(WalRecord{std::move(polka)}); !st.ok()) {
+      Halt(st.WithContext("writing a polka to the consensus WAL"));
+      return true;
+    }
     if (s.step == RoundStep::kPrevote) {
       s.locked_round = static_cast<int32_t>(s.round);
       s.locked_hash = kp.hash;

@@ -21,15 +21,29 @@ uint64_t Checksum(ByteView payload) {
 
 }  // namespace
 
+void PolkaRecord::Encode(codec::Encoder& e) const {
+  e.Write(proposal);
+  e.WriteVector(prevotes);
+}
+
+Result<PolkaRecord> PolkaRecord::Decode(codec::Decoder& d) {
+  PolkaRecord r;
+  ASSIGN_OR_RETURN(r.proposal, d.Read<Proposal>());
+  ASSIGN_OR_RETURN(r.prevotes, d.ReadVector<types::Vote>(types::kMaxValidators));
+  return r;
+}
+
 uint64_t WalRecord::height() const {
-  return std::visit([](const auto& m) { return m.height; }, message);
+  if (const auto* p = std::get_if<PolkaRecord>(&message)) return p->proposal.height;
+  if (const auto* p = std::get_if<Proposal>(&message)) return p->height;
+  return std::get<types::Vote>(message).height;
 }
 
 void WalRecord::Encode(codec::Encoder& e) const { e.WriteVariant(message); }
 
 Result<WalRecord> WalRecord::Decode(codec::Decoder& d) {
   WalRecord r;
-  ASSIGN_OR_RETURN(r.message, (d.ReadVariant<std::variant<types::Vote, Proposal>>()));
+  ASSIGN_OR_RETURN(r.message, (d.ReadVariant<std::variant<types::Vote, Proposal, PolkaRecord>>()));
   return r;
 }
 

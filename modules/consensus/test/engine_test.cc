@@ -440,6 +440,25 @@ TEST_F(ConsensusRules, RestartRestoresTheLock) {
   EXPECT_EQ(prevotes[0].block_hash, kNil);
 }
 
+TEST_F(ConsensusRules, RestartRestoresTheValidBlockAndShowsThePolkaAgain) {
+  MemWal wal;
+  types::Block a = MakeBlock(1, 1);
+  {
+    Node n(vals, me, &wal);
+    LockInRoundZero(n, vals, a, me);
+  }
+  Node n(vals, me, &wal);
+  StepResult r = n.engine.Step(Start{1, std::nullopt});
+  EXPECT_EQ(n.engine.status().valid_round, 0);
+  auto proposals = OutputsOf<BroadcastProposal>(r);
+  ASSERT_EQ(proposals.size(), 1u);
+  EXPECT_EQ(proposals[0].proposal.BlockHash(), a.Hash());
+  size_t polka_prevotes = 0;
+  for (const types::Vote& v : VotesOf(r, VoteType::kPrevote))
+    if (v.round == 0 && v.block_hash == a.Hash()) ++polka_prevotes;
+  EXPECT_GE(polka_prevotes, 3u);  // enough for peers to accept a re-proposal with pol_round 0
+}
+
 TEST_F(ConsensusRules, FollowerWithoutAKeySignsNothingButCommits) {
   TestApp app(vals.set);
   MemWal wal;

@@ -31,6 +31,20 @@ void AppendRaw(const std::filesystem::path& p, const std::string& bytes) {
   out << bytes;
 }
 
+TEST(Wal, PolkaRecordsRoundTrip) {
+  testing::Validators vals(4);
+  PolkaRecord polka{vals.MakeProposal(2, 1, testing::MakeBlock(2, 3)), {}};
+  for (uint32_t i = 0; i < 3; ++i)
+    polka.prevotes.push_back(
+        vals.Vote(types::VoteType::kPrevote, 2, 1, polka.proposal.BlockHash(), i));
+  WalRecord rec{polka};
+  EXPECT_EQ(rec.height(), 2u);
+  Result<ParsedWal> parsed = ParseWalFile(FrameWalRecord(rec));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_EQ(parsed->records.size(), 1u);
+  EXPECT_EQ(parsed->records[0], rec);
+}
+
 TEST(Wal, FileWalRecordsSurviveReopen) {
   auto dir = platform::TempDir::Create("wal").value();
   auto path = dir.path() / "wal";

@@ -20,9 +20,23 @@
 
 namespace phalanx::consensus {
 
-// One record: an own signed vote or an own signed proposal.
+// A polka this validator acted on (Algorithm 1, line 36): the round's proposal and the >2/3
+// prevotes for its block. Recorded before the precommit that locks on it, so that a restarted
+// validator gets back its locked and valid block and can show peers the polka again — without
+// it, validators locked before a crash propose new blocks they themselves must prevote nil, and
+// the height can stall for good.
+struct PolkaRecord {
+  Proposal proposal;  // its round is the polka's round
+  std::vector<types::Vote> prevotes;
+
+  void Encode(codec::Encoder& e) const;
+  static Result<PolkaRecord> Decode(codec::Decoder& d);
+  bool operator==(const PolkaRecord&) const = default;
+};
+
+// One record: an own signed vote, an own signed proposal, or a polka.
 struct WalRecord {
-  std::variant<types::Vote, Proposal> message;
+  std::variant<types::Vote, Proposal, PolkaRecord> message;
 
   uint64_t height() const;
   void Encode(codec::Encoder& e) const;
