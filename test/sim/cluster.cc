@@ -11,6 +11,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "phalanx/consensus/proposer.h"
 #include "phalanx/crypto/hash.h"
 #include "sim_app.h"
 
@@ -77,6 +78,12 @@ uint64_t HeightOf(const Msg& m) {
   if (auto* c = std::get_if<std::shared_ptr<const consensus::CommittedBlock>>(&m))
     return (*c)->certificate.height;
   return std::get<StatusMsg>(m).height;
+}
+
+uint32_t RoundOf(const Msg& m) {
+  if (auto* p = std::get_if<std::shared_ptr<const Proposal>>(&m)) return (*p)->round;
+  if (auto* v = std::get_if<Vote>(&m)) return v->round;
+  return 0;
 }
 
 struct Deliver {
@@ -303,9 +310,10 @@ void Cluster::Broadcast(Node& n, const Msg& m) {
   if (!n.byzantine) CheckSigned(n, m);
   if (trace_) {
     if (auto* v = std::get_if<Vote>(&m))
-      std::printf("  %llu: node %u signs %s h%llu r%u %s\n", static_cast<unsigned long long>(now_),
-                  n.index, v->type == types::VoteType::kPrevote ? "prevote" : "precommit",
-                  static_cast<unsigned long long>(v->height), v->round,
+      std::printf("  %llu: node %u sends %s of %u h%llu r%u %s\n",
+                  static_cast<unsigned long long>(now_), n.index,
+                  v->type == types::VoteType::kPrevote ? "prevote" : "precommit",
+                  v->validator_index, static_cast<unsigned long long>(v->height), v->round,
                   v->block_hash.IsZero() ? "nil" : ToHex(v->block_hash).substr(0, 8).c_str());
     else if (auto* p = std::get_if<std::shared_ptr<const Proposal>>(&m))
       std::printf("  %llu: node %u proposes h%llu r%u pol%d %s\n",
@@ -313,7 +321,10 @@ void Cluster::Broadcast(Node& n, const Msg& m) {
                   static_cast<unsigned long long>((*p)->height), (*p)->round, (*p)->pol_round,
                   ToHex((*p)->BlockHash()).substr(0, 8).c_str());
   }
-  if (n.byzantine) {
+  const bool own = std::holds_alternative<Vote>(m)
+                       ? std::get<Vote>(m).validator_index == n.index
+                       : consensus::ProposerIndex(set_, HeightOf(m), RoundOf(m)) == n.index;
+  if (n.byzantine && own) {
     Msg alt = Equivocate(n, m);
     n.gossip_split.emplace_back(m, alt);
     for (uint32_t to = 0; to < nodes_.size(); ++to)
@@ -410,11 +421,15 @@ void Cluster::CheckCommit(Node& n, const consensus::Commit& c) {
 void Cluster::CheckSigned(Node& n, const Msg& m) {
   std::tuple<uint32_t, uint64_t, uint32_t, uint8_t> key;
   Hash32 content;
+  // The engine also re-broadcasts others' messages (the polka it restores after a restart):
+  // only what this node's own key signed counts here.
   if (auto* v = std::get_if<Vote>(&m)) {
+    if (v->validator_index != n.index) return;
     key = {n.index, v->height, v->round, static_cast<uint8_t>(v->type)};
     content = v->block_hash;
   } else {
     const auto& p = *std::get<std::shared_ptr<const Proposal>>(m);
+    if (consensus::ProposerIndex(set_, p.height, p.round) != n.index) return;
     key = {n.index, p.height, p.round, 0};
     content = p.SigningHash(genesis_);
   }
