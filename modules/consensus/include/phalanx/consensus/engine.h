@@ -11,7 +11,8 @@
 // How a node drives it (one driver thread owns the engine; the engine is not thread-safe):
 //   1. At start: Step(Start{next_height, last_commit}) where next_height = committed head + 1 and
 //      last_commit = the head's commit certificate (none at height 1). The engine reads the WAL
-//      and re-emits whatever it had signed for next_height before a crash.
+//      and re-emits whatever it had signed for next_height before a crash, plus the polka it
+//      last acted on (others' prevotes and proposal: gossip them like its own messages).
 //   2. Feed every proposal and vote from the network as ProposalMsg / VoteMsg; use the returned
 //      verdict for peer scoring (IsPeerFault: the peer sent something provably bad).
 //   3. Execute outputs in order:
