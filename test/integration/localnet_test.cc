@@ -136,21 +136,21 @@ class LocalnetFaults : public ::testing::Test {
 TEST_F(LocalnetFaults, KilledValidatorRestartsFromItsArgvAndCatchesUp) {
   auto& bob = Node("bob");
   ASSERT_OK(net_->Kill9(bob));
-  ExpectProgress();
+  ASSERT_NO_FATAL_FAILURE(ExpectProgress());
   ASSERT_OK(net_->Restart(bob));
-  ExpectCatchesUp(bob);
-  ExpectParticipates(bob);
-  ExpectAgreement();
+  ASSERT_NO_FATAL_FAILURE(ExpectCatchesUp(bob));
+  ASSERT_NO_FATAL_FAILURE(ExpectParticipates(bob));
+  ASSERT_NO_FATAL_FAILURE(ExpectAgreement());
 }
 
 TEST_F(LocalnetFaults, StoppedValidatorResumesAndCatchesUp) {
   auto& charlie = Node("charlie");
   ASSERT_OK(net_->Pause(charlie));
-  ExpectProgress();
+  ASSERT_NO_FATAL_FAILURE(ExpectProgress());
   ASSERT_OK(net_->Resume(charlie));
-  ExpectCatchesUp(charlie);
-  ExpectParticipates(charlie);
-  ExpectAgreement();
+  ASSERT_NO_FATAL_FAILURE(ExpectCatchesUp(charlie));
+  ASSERT_NO_FATAL_FAILURE(ExpectParticipates(charlie));
+  ASSERT_NO_FATAL_FAILURE(ExpectAgreement());
 }
 
 TEST_F(LocalnetFaults, PartitionedValidatorFallsBehindAndRejoinsAfterHeal) {
@@ -159,22 +159,22 @@ TEST_F(LocalnetFaults, PartitionedValidatorFallsBehindAndRejoinsAfterHeal) {
   Sleep(Ms(2 * kBlockTimeMs));  // a block in flight may still reach it
   auto cut_at = Localnet::Height(dave);
   ASSERT_TRUE(cut_at.ok());
-  ExpectProgress();
+  ASSERT_NO_FATAL_FAILURE(ExpectProgress());
   auto isolated = Localnet::Height(dave);
   ASSERT_TRUE(isolated.ok());
   EXPECT_LE(*isolated, *cut_at + 1) << "a partitioned validator cannot finalize alone\n"
                                     << net_->Describe();
   ASSERT_OK(net_->HealAll());
-  ExpectCatchesUp(dave);
-  ExpectParticipates(dave);
-  ExpectAgreement();
+  ASSERT_NO_FATAL_FAILURE(ExpectCatchesUp(dave));
+  ASSERT_NO_FATAL_FAILURE(ExpectParticipates(dave));
+  ASSERT_NO_FATAL_FAILURE(ExpectAgreement());
 }
 
 TEST_F(LocalnetFaults, HaltsSafelyWithoutTwoThirdsAndResumesWhenOneReturns) {
   auto& charlie = Node("charlie");
   auto& dave = Node("dave");
   ASSERT_OK(net_->Kill9(charlie));
-  ExpectProgress();
+  ASSERT_NO_FATAL_FAILURE(ExpectProgress());
   ASSERT_OK(net_->Kill9(dave));
   // A block whose precommits were already out may still commit; after that, nothing.
   Sleep(Ms(4 * kBlockTimeMs));
@@ -189,13 +189,13 @@ TEST_F(LocalnetFaults, HaltsSafelyWithoutTwoThirdsAndResumesWhenOneReturns) {
   ASSERT_OK(net_->CheckNoFork());
 
   ASSERT_OK(net_->Restart(dave));  // 3 of 4 again
-  ExpectProgress();
+  ASSERT_NO_FATAL_FAILURE(ExpectProgress());
   ASSERT_OK(net_->CheckNoFork());
   ASSERT_OK(net_->Restart(charlie));
-  ExpectCatchesUp(charlie);
-  ExpectParticipates(dave);
-  ExpectParticipates(charlie);
-  ExpectAgreement();
+  ASSERT_NO_FATAL_FAILURE(ExpectCatchesUp(charlie));
+  ASSERT_NO_FATAL_FAILURE(ExpectParticipates(dave));
+  ASSERT_NO_FATAL_FAILURE(ExpectParticipates(charlie));
+  ASSERT_NO_FATAL_FAILURE(ExpectAgreement());
 }
 
 }  // namespace
