@@ -338,7 +338,10 @@ Verdict Engine::Run::OnProposal(const Proposal& p) {
     return Verdict::kBadSignature;
   rs.AddProposal(p, hash);
   s.blocks.emplace(hash, std::make_shared<const types::Block>(p.block));
-  CheckOf(hash);  // ask early: the answer may be pending for a while
+  // Asked early (the answer may be pending for a while), but not while waiting to start the
+  // height: buffered proposals are replayed inside Decide, before the driver has applied the
+  // block just decided, and the Application would judge them against the wrong parent.
+  if (s.step != RoundStep::kNewHeight) CheckOf(hash);
   return Verdict::kAccepted;
 }
 

@@ -281,10 +281,13 @@ TEST_F(ConsensusRules, NextHeightMessagesAreKeptUntilThatHeightStarts) {
   EXPECT_EQ(n.engine.Step(ProposalMsg{vals.MakeProposal(2, 0, b)}).verdict, Verdict::kBuffered);
   EXPECT_EQ(n.engine.Step(VoteMsg{forged}).verdict, Verdict::kBuffered);
   n.engine.Step(ProposalMsg{vals.MakeProposal(1, 0, a)});
+  const int checked_before = n.app.checked;
   for (uint32_t i = 0, added = 0; i < 4 && added < 3; ++i)
     if (i != me && ++added)
       n.engine.Step(VoteMsg{vals.Vote(VoteType::kPrecommit, 1, 0, a.Hash(), i)});
   ASSERT_EQ(n.engine.status().height, 2u);
+  // Not asked about b while height 1's Commit output may still be unapplied.
+  EXPECT_EQ(n.app.checked, checked_before);
   // Round 0 of height 2 starts after timeout_commit: the buffered proposal is prevoted at once
   // (if this node is not height 2's proposer itself).
   if (ProposerIndex(vals.set, 2, 0) == me) GTEST_SKIP();

@@ -80,7 +80,8 @@ class Application {
       uint64_t height, uint32_t round,
       const std::optional<types::CommitCertificate>& last_commit) = 0;
   // Is `block` a valid next block (parent, last commit, transactions, state root)? The node
-  // executes it. kPending: the answer will come later as Input BlockVerdict.
+  // executes it. kPending: the answer will come later as Input BlockVerdict. Called only once
+  // the previous height's Commit output has been applied (the answer is cached per block).
   virtual Check CheckBlock(const types::Block& block) = 0;
   // The validator set that decides `height`. Called for height h + 1 as soon as h is decided,
   // before the Commit output for h has been applied: set changes take effect at H + 2, so the
