@@ -46,12 +46,6 @@ std::string Tail(const std::string& path, size_t lines) {
 class LocalnetFaults : public ::testing::Test {
  protected:
   void SetUp() override {
-    // Until phalanx-node runs consensus over P2P it has no --listen-addr; there is no network to
-    // test then.
-    auto help = platform::RunCommand({BinPath("phalanx-node"), "--help"});
-    ASSERT_TRUE(help.ok()) << help.status().ToString();
-    if (help->output.find("--listen-addr") == std::string::npos)
-      GTEST_SKIP() << "phalanx-node has no --listen-addr (no P2P consensus yet)";
     auto dir = platform::TempDir::Create("phx-localnet-");
     ASSERT_TRUE(dir.ok()) << dir.status().ToString();
     dir_.emplace(std::move(dir).value());
