@@ -31,6 +31,7 @@ class Recorder final : public p2p::NetworkHandler {
 Bytes Tagged(uint8_t kind, const types::Vote& vote) {
   codec::Encoder e;
   e.WriteU8(kind);
+  e.WriteU8(0);  // first copy
   vote.Encode(e);
   return e.Take();
 }

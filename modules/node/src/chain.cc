@@ -30,6 +30,20 @@ class FlatStateReader final : public runtime::StateReader {
   const state::StateTree& tree_;
 };
 
+// Reads of one past state version, through the tree (NotFound once the version is pruned).
+class VersionStateReader final : public runtime::StateReader {
+ public:
+  VersionStateReader(const state::StateTree& tree, uint64_t version)
+      : tree_(tree), version_(version) {}
+  Result<std::optional<Bytes>> Get(ByteView key) const override {
+    return tree_.GetAt(key, version_);
+  }
+
+ private:
+  const state::StateTree& tree_;
+  uint64_t version_;
+};
+
 Hash32 SpecHash(const runtime::ChainSpec& spec) {
   return crypto::Blake2b256(AsBytes(spec.ToJson().dump()));
 }
@@ -122,9 +136,19 @@ Result<types::ValidatorSet> Chain::ValidatorsFor(uint64_t height) const {
   }
   if (height == head_height + 1) return runtime::LoadCurrentValidators(*latest_state_);
   if (height == head_height + 2) return runtime::LoadNextValidators(*latest_state_);
+  if (height >= 1 && height < head_height) {
+    // An older block (consensus may still be finishing a height that block sync already
+    // applied): the set is in the state after its parent, while that version is kept.
+    VersionStateReader past(*tree_, height - 1);
+    auto set = runtime::LoadCurrentValidators(past);
+    if (set.ok()) return set;
+    return FailedPrecondition(
+        "the validator set of block #" + std::to_string(height) +
+        " is no longer available (state pruned): " + std::string(set.status().message()));
+  }
   return FailedPrecondition("the validator set of block #" + std::to_string(height) +
-                            " is not known at head #" + std::to_string(head_height) +
-                            " (only the head's and the next two blocks' sets are)");
+                            " is not decided yet at head #" + std::to_string(head_height) +
+                            " (sets are known up to two blocks ahead)");
 }
 
 Head Chain::head() const {

@@ -21,13 +21,19 @@ constexpr auto kResendInterval = std::chrono::milliseconds(1000);
 // Own messages kept for re-sending: a proposal and two votes per round, for the latest rounds.
 constexpr size_t kMaxOwnMessages = 12;
 
+// Consensus payload: u8 kind || u8 copy || message. `copy` is 0 when a message is first sent and
+// changes with every re-send, so that a re-sent message passes the receivers' gossip seen-cache
+// (which remembers payload bytes forever): a node that dropped the first copy — it was at another
+// height then — must be able to take a later one. The engine drops true duplicates itself.
 template <typename T>
 Bytes Tagged(uint8_t kind, const T& message) {
   codec::Encoder e;
   e.WriteU8(kind);
+  e.WriteU8(0);
   message.Encode(e);
   return e.Take();
 }
+constexpr size_t kConsensusHeaderBytes = 2;
 
 std::string_view StepName(consensus::TimeoutStep s) {
   switch (s) {
@@ -265,7 +271,9 @@ void ConsensusService::RememberOwn(uint64_t height, Bytes payload) {
 
 void ConsensusService::ResendOwn(const std::optional<p2p::PeerId>& peer) {
   if (!network_ || own_height_ != engine_->status().height) return;
-  for (const Bytes& m : own_messages_) {
+  ++resend_copy_;
+  for (Bytes& m : own_messages_) {
+    m[1] = static_cast<uint8_t>(resend_copy_ % 255 + 1);  // never 0, the first copy's mark
     if (peer)
       network_->Send(*peer, p2p::Channel::kConsensus, m);
     else
@@ -365,8 +373,8 @@ p2p::Verdict ConsensusService::OnMessage(const p2p::PeerId& peer, p2p::Channel c
       return p2p::Verdict::kOk;
     }
     case p2p::Channel::kConsensus: {
-      if (payload.empty()) return p2p::Verdict::kInvalid;
-      ByteView body = payload.subspan(1);
+      if (payload.size() < kConsensusHeaderBytes) return p2p::Verdict::kInvalid;
+      ByteView body = payload.subspan(kConsensusHeaderBytes);
       consensus::Input input;
       uint64_t height = 0;
       if (payload[0] == kProposalKind) {

@@ -7,7 +7,8 @@
 // sync) go through CommitLocked under commit_mu_, so blocks are published in height order exactly
 // once, whichever path gets there first.
 //
-// Consensus channel payload: u8 kind (0 proposal, 1 vote) || the encoded message.
+// Consensus channel payload: u8 kind (0 proposal, 1 vote) || u8 copy (0 first send, then a
+// re-send counter) || the encoded message.
 #pragma once
 
 #include <condition_variable>
@@ -134,6 +135,7 @@ class ConsensusService final : public consensus::Application,
   std::deque<Bytes> own_messages_;
   uint64_t own_height_ = 0;
   uint64_t resend_seen_height_ = 0;
+  uint64_t resend_copy_ = 0;
 
   std::mutex commit_mu_;  // serialises CommitLocked
 

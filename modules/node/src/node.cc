@@ -1,6 +1,7 @@
 // Node lifecycle and the dev block producer.
 #include "phalanx/node/node.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "node_impl.h"
@@ -112,7 +113,13 @@ Result<std::unique_ptr<Node>> Node::Start(NodeConfig config) {
                ToHex0x(impl->chain->genesis_hash()), head.height, ToHex0x(head.hash));
 
   ConsensusServiceOptions cons;
+  // Round timeouts follow the block time (a height whose proposer is down should not cost
+  // seconds on a chain with 300 ms blocks), within bounds that leave room for slow networks.
   cons.config.timeout_commit_ms = cfg.block_time_ms;
+  cons.config.timeout_propose_ms = std::clamp<uint64_t>(2 * cfg.block_time_ms, 500, 3000);
+  cons.config.timeout_prevote_ms = std::clamp<uint64_t>(cfg.block_time_ms, 200, 1000);
+  cons.config.timeout_precommit_ms = std::clamp<uint64_t>(cfg.block_time_ms, 200, 1000);
+  cons.config.timeout_delta_ms = std::clamp<uint64_t>(cfg.block_time_ms / 2, 100, 500);
   cons.validator = cfg.validator;
   cons.wal_path = impl->base_path / "chains" / cfg.spec.id / "consensus.wal";
   if (cfg.listen_addr) {

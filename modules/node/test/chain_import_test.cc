@@ -60,6 +60,13 @@ TEST(ChainImport, BlocksFromAnotherNodeReproduceItsState) {
   }
   EXPECT_EQ(sink->head().hash, source->head().hash);
   EXPECT_EQ(sink->head().header.state_root, source->head().header.state_root);
+  // The sets of older blocks stay readable (consensus may finish a height sync already applied).
+  for (uint64_t h = 1; h <= 7; ++h) {
+    auto set = sink->ValidatorsFor(h);
+    ASSERT_TRUE(set.ok()) << h << ": " << set.status().ToString();
+    EXPECT_EQ(set->Hash(), source->head().header.validators_hash) << h;
+  }
+  EXPECT_FALSE(sink->ValidatorsFor(8).ok());  // not decided yet at head #5
 }
 
 TEST(ChainImport, TamperedBlocksAreRefusedAndLeaveNoTrace) {
