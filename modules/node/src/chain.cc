@@ -240,7 +240,8 @@ Status BadBlock(const types::Header& h, const std::string& what) {
 }
 }  // namespace
 
-Result<PreparedBlock> Chain::CheckBlock(const types::Block& block) {
+Result<PreparedBlock> Chain::CheckBlock(
+    const types::Block& block, const std::function<bool(const Hash32&)>& already_verified) {
   std::lock_guard lock(tree_mu_);
   auto t0 = std::chrono::steady_clock::now();
   const types::Header& h = block.header;
@@ -274,24 +275,40 @@ Result<PreparedBlock> Chain::CheckBlock(const types::Block& block) {
     return BadBlock(h, std::to_string(block.transactions.size()) +
                            " transactions exceed the limit of " +
                            std::to_string(params.max_block_transactions));
-  types::TransactionVerifyBatch sigs(block.transactions, genesis_hash_);
-  std::vector<uint8_t> valid = sigs.Verify();
-  runtime::BlockContext ctx{h.height, h.time_ms, h.proposer, genesis_hash_};
-  ASSIGN_OR_RETURN(auto exec, runtime::BlockExecutor::Begin(*latest_state_, ctx));
-  std::vector<Hash32> tx_hashes;
-  tx_hashes.reserve(block.transactions.size());
+  // Encode and hash every transaction once; then check the signatures the caller has not
+  // already checked (the pool verified its own transactions), as one parallel batch.
+  const size_t n = block.transactions.size();
+  std::vector<size_t> lengths(n);
+  std::vector<Hash32> tx_hashes(n);
   size_t total_bytes = 0;
-  for (size_t i = 0; i < block.transactions.size(); ++i) {
-    const types::SignedTransaction& tx = block.transactions[i];
-    if (!valid[i]) return BadBlock(h, "transaction " + std::to_string(i) + " has a bad signature");
+  for (size_t i = 0; i < n; ++i) {
     codec::Encoder enc;
-    tx.Encode(enc);
-    total_bytes += enc.bytes().size();
+    block.transactions[i].Encode(enc);
+    lengths[i] = enc.bytes().size();
+    total_bytes += lengths[i];
     if (total_bytes > params.max_block_bytes)
       return BadBlock(h, "transactions exceed the block byte limit");
-    ASSIGN_OR_RETURN(runtime::TxVerdict v, exec.Apply(tx, enc.bytes().size()));
+    tx_hashes[i] = crypto::Blake2b256(enc.bytes());  // = tx.Hash(), without re-encoding
+  }
+  std::vector<size_t> to_verify;
+  std::vector<types::SignedTransaction> unverified;
+  for (size_t i = 0; i < n; ++i) {
+    if (already_verified && already_verified(tx_hashes[i])) continue;
+    to_verify.push_back(i);
+    unverified.push_back(block.transactions[i]);
+  }
+  if (!unverified.empty()) {
+    types::TransactionVerifyBatch sigs(unverified, genesis_hash_);
+    std::vector<uint8_t> valid = sigs.Verify();
+    for (size_t k = 0; k < to_verify.size(); ++k)
+      if (!valid[k])
+        return BadBlock(h, "transaction " + std::to_string(to_verify[k]) + " has a bad signature");
+  }
+  runtime::BlockContext ctx{h.height, h.time_ms, h.proposer, genesis_hash_};
+  ASSIGN_OR_RETURN(auto exec, runtime::BlockExecutor::Begin(*latest_state_, ctx));
+  for (size_t i = 0; i < n; ++i) {
+    ASSIGN_OR_RETURN(runtime::TxVerdict v, exec.Apply(block.transactions[i], lengths[i]));
     if (!v.ok()) return BadBlock(h, "transaction " + std::to_string(i) + ": " + v.message);
-    tx_hashes.push_back(crypto::Blake2b256(enc.bytes()));  // = tx.Hash(), without re-encoding
   }
   types::Block copy = block;
   ASSIGN_OR_RETURN(PreparedBlock out,
@@ -351,10 +368,10 @@ Result<ProducedBlock> Chain::CommitBlock(PreparedBlock prepared,
   return out;
 }
 
-Result<ProducedBlock> Chain::ImportBlock(const types::Block& block,
-                                         types::CommitCertificate certificate,
-                                         Durability durability) {
-  ASSIGN_OR_RETURN(PreparedBlock prepared, CheckBlock(block));
+Result<ProducedBlock> Chain::ImportBlock(
+    const types::Block& block, types::CommitCertificate certificate, Durability durability,
+    const std::function<bool(const Hash32&)>& already_verified) {
+  ASSIGN_OR_RETURN(PreparedBlock prepared, CheckBlock(block, already_verified));
   return CommitBlock(std::move(prepared), std::move(certificate), durability);
 }
 

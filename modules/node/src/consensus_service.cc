@@ -251,7 +251,9 @@ Status ConsensusService::CommitLocked(const types::Block& block,
     return FailedPrecondition("block #" + std::to_string(height) + " is not next after head #" +
                               std::to_string(head.height));
   if (!prepared) {
-    ASSIGN_OR_RETURN(PreparedBlock checked, chain_.CheckBlock(block));
+    ASSIGN_OR_RETURN(PreparedBlock checked, chain_.CheckBlock(block, [this](const Hash32& tx) {
+      return pool_.Contains(tx);
+    }));
     prepared = std::move(checked);
   }
   ASSIGN_OR_RETURN(ProducedBlock produced,
@@ -343,7 +345,7 @@ consensus::Application::Check ConsensusService::CheckBlock(const types::Block& b
     return Check::kInvalid;
   }
   if (block.header.height <= chain_.head().height) return Check::kInvalid;  // sync got there first
-  auto prepared = chain_.CheckBlock(block);
+  auto prepared = chain_.CheckBlock(block, [this](const Hash32& tx) { return pool_.Contains(tx); });
   if (!prepared.ok()) {
     PHX_LOG_WARN("refusing proposal: {}", prepared.status().message());
     return Check::kInvalid;

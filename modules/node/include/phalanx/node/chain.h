@@ -4,6 +4,7 @@
 // any moment restarts at the last committed block with nothing lost or doubled.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -91,7 +92,11 @@ class Chain {
   // Checks a block proposed for head+1 by someone else: parent, height, time, proposer, the
   // previous commit certificate, limits, every transaction's signature and validity, and every
   // root in the header, by executing it. InvalidArgument says what is wrong with the block.
-  Result<PreparedBlock> CheckBlock(const types::Block& block);
+  // `already_verified(tx_hash)` may name transactions whose signatures were checked before (the
+  // pool's); only the others are checked here.
+  Result<PreparedBlock> CheckBlock(
+      const types::Block& block,
+      const std::function<bool(const Hash32&)>& already_verified = nullptr);
   // How CommitBlock writes. kDurable fsyncs (the default for blocks this node decides on).
   // kProcessCrashSafe writes without fsync: the write survives kill -9 (it is in the OS page
   // cache) but not a power cut — for blocks fetched by sync, which can be fetched again; the
@@ -102,8 +107,10 @@ class Chain {
   Result<ProducedBlock> CommitBlock(PreparedBlock prepared, types::CommitCertificate certificate,
                                     Durability durability = Durability::kDurable);
   // CheckBlock + CommitBlock: how a syncing node applies blocks fetched from peers.
-  Result<ProducedBlock> ImportBlock(const types::Block& block, types::CommitCertificate certificate,
-                                    Durability durability = Durability::kDurable);
+  Result<ProducedBlock> ImportBlock(
+      const types::Block& block, types::CommitCertificate certificate,
+      Durability durability = Durability::kDurable,
+      const std::function<bool(const Hash32&)>& already_verified = nullptr);
 
   // The dev chain's one-validator path: builds block head+1, certifies it with `validator`'s
   // own precommit and commits it.
