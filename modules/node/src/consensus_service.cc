@@ -169,7 +169,11 @@ void ConsensusService::Handle(Queued q) {
     ResendOwn(joined->peer);
     return;
   }
-  consensus::StepResult r = engine_->Step(std::get<consensus::Input>(q.item));
+  const consensus::Input& input = std::get<consensus::Input>(q.item);
+  if (auto* t = std::get_if<consensus::Timeout>(&input);
+      t && t->step == consensus::TimeoutStep::kCommit)
+    height_started_ = std::chrono::steady_clock::now();
+  consensus::StepResult r = engine_->Step(input);
   if (q.from && network_ && consensus::IsPeerFault(r.verdict))
     network_->ReportPeer(*q.from, p2p::Verdict::kInvalid,
                          "consensus message: " + std::string(consensus::VerdictName(r.verdict)));
@@ -192,6 +196,7 @@ void ConsensusService::FollowHead(bool force) {
     last_commit = std::move(**cert);
   }
   prepared_.clear();
+  height_started_ = std::chrono::steady_clock::now();
   consensus::StepResult r = engine_->Step(consensus::Start{head.height + 1, last_commit});
   Execute(r.outputs);
   std::lock_guard lock(status_mu_);
@@ -209,9 +214,17 @@ void ConsensusService::Execute(std::vector<consensus::Output>& outputs) {
       if (network_) network_->Broadcast(p2p::Channel::kConsensus, payload);
       RememberOwn(v->vote.height, std::move(payload));
     } else if (auto* t = std::get_if<consensus::ScheduleTimeout>(&out)) {
+      const auto now = std::chrono::steady_clock::now();
+      auto delay = std::chrono::milliseconds(t->delay_ms);
+      if (t->step == consensus::TimeoutStep::kCommit) {
+        // The pause after a commit is the block time minus what this height already took, so
+        // heights start one block time apart (not block time + the time to propose and vote).
+        const auto took =
+            std::chrono::duration_cast<std::chrono::milliseconds>(now - height_started_);
+        delay = took >= delay ? std::chrono::milliseconds(0) : delay - took;
+      }
       std::lock_guard lock(mu_);
-      timers_.emplace(std::chrono::steady_clock::now() + std::chrono::milliseconds(t->delay_ms),
-                      consensus::Timeout{t->height, t->round, t->step});
+      timers_.emplace(now + delay, consensus::Timeout{t->height, t->round, t->step});
       PHX_LOG_TRACE("timeout {} at #{} round {} in {} ms", StepName(t->step), t->height, t->round,
                     t->delay_ms);
     } else if (auto* c = std::get_if<consensus::Commit>(&out)) {

@@ -136,6 +136,8 @@ class ConsensusService final : public consensus::Application,
   uint64_t own_height_ = 0;
   uint64_t resend_seen_height_ = 0;
   uint64_t resend_copy_ = 0;
+  // When the engine started the height it is deciding (driver thread only).
+  std::chrono::steady_clock::time_point height_started_ = std::chrono::steady_clock::now();
 
   std::mutex commit_mu_;  // serialises CommitLocked
 
