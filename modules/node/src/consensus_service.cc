@@ -263,14 +263,9 @@ Status ConsensusService::CommitLocked(const types::Block& block,
   if (height != head.height + 1)
     return FailedPrecondition("block #" + std::to_string(height) + " is not next after head #" +
                               std::to_string(head.height));
-  if (!prepared) {
-    ASSIGN_OR_RETURN(PreparedBlock checked, chain_.CheckBlock(block, [this](const Hash32& tx) {
-      return pool_.Contains(tx);
-    }));
-    prepared = std::move(checked);
-  }
   ASSIGN_OR_RETURN(ProducedBlock produced,
-                   chain_.CommitBlock(std::move(*prepared), cert, durability));
+                   prepared ? chain_.CommitBlock(std::move(*prepared), cert, durability)
+                            : chain_.ImportBlock(block, cert, durability, pool_verified_));
   if (hooks_.on_commit) hooks_.on_commit(produced);
   return Status::Ok();
 }
@@ -358,7 +353,7 @@ consensus::Application::Check ConsensusService::CheckBlock(const types::Block& b
     return Check::kInvalid;
   }
   if (block.header.height <= chain_.head().height) return Check::kInvalid;  // sync got there first
-  auto prepared = chain_.CheckBlock(block, [this](const Hash32& tx) { return pool_.Contains(tx); });
+  auto prepared = chain_.CheckBlock(block, pool_verified_);
   if (!prepared.ok()) {
     PHX_LOG_WARN("refusing proposal: {}", prepared.status().message());
     return Check::kInvalid;

@@ -120,6 +120,10 @@ class ConsensusService final : public consensus::Application,
 
   Chain& chain_;
   mempool::Mempool& pool_;
+  // Transactions in the pool had their signatures checked on the way in; block checks skip them.
+  const std::function<bool(const Hash32&)> pool_verified_ = [this](const Hash32& tx) {
+    return pool_.Contains(tx);
+  };
   ConsensusServiceOptions options_;
   Hooks hooks_;
   std::unique_ptr<consensus::FileWal> wal_;
